@@ -1,0 +1,123 @@
+"""The ``matsci-ml`` command: open the course, check the machine, manage data, run lessons."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from matsci_ml.paths import DATA_ENV_VAR, LESSONS_DIR, data_dir
+
+
+def _cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={LESSONS_DIR}", *extra]
+    print(f"Opening JupyterLab on {LESSONS_DIR} (Ctrl-C to stop)")
+    return subprocess.call(command)
+
+
+def _cmd_doctor(args: argparse.Namespace, extra: list[str]) -> int:
+    from matsci_ml.doctor import report, run_checks
+
+    text, code = report(run_checks())
+    print(text)
+    return code
+
+
+def _cmd_data(args: argparse.Namespace, extra: list[str]) -> int:
+    from matsci_ml.data import DownloadError, fetch, file_status, select
+    from matsci_ml.data.catalogue import DatasetIntegrityError
+
+    try:
+        datasets = select(args.names)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    root = Path(args.dir).resolve() if getattr(args, "dir", None) else data_dir()
+    if args.action == "list":
+        for d in datasets:
+            size = f"{d.size_bytes / 1e6:.2f} MB" if d.size_bytes else "size unknown"
+            print(f"{d.name}\n  file:     {d.path} ({size})\n  source:   {d.url}\n  sha256:   {d.sha256}\n"
+                  f"  licence:  {d.licence}\n  cite:     {d.citation}")
+            for variant, why in d.accepted_variants.items():
+                print(f"  also accepted: {variant} ({why})")
+        print(f"\nData folder: {root}  (set ${DATA_ENV_VAR} to change it)")
+        return 0
+    failures = 0
+    for d in datasets:
+        if args.action == "verify":
+            status = file_status(d, root)
+            print(f"[{status.state:^7}] {d.name}: {status.detail}")
+            failures += status.state != "ok"
+        else:
+            try:
+                status = fetch(d, root, progress=sys.stderr.isatty())
+                print(f"[  ok   ] {d.name}: {status.path}")
+            except (DownloadError, DatasetIntegrityError) as error:
+                print(f"[ FAIL  ] {d.name}: {error}")
+                failures += 1
+    print(f"{len(datasets) - failures} of {len(datasets)} datasets ok in {root}")
+    return 1 if failures else 0
+
+
+def _cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+    from matsci_ml.notebooks import format_table, lesson_notebooks, run_notebook
+
+    paths = [Path(p) for p in args.notebooks] or lesson_notebooks()
+    runs = []
+    for path in paths:
+        print(f"running {path.name} ...", flush=True)
+        runs.append(run_notebook(path, cell_timeout_s=args.cell_timeout))
+    print(format_table(runs))
+    over = [r for r in runs if args.max_seconds and r.wall_s > args.max_seconds
+            or args.max_memory_mb and r.peak_mb > args.max_memory_mb]
+    for run in over:
+        print(f"{run.path.name} is over budget ({run.wall_s:.0f} s, {run.peak_mb:.0f} MB)")
+    return 0 if all(r.ok for r in runs) and not over else 1
+
+
+def _cmd_warmup(args: argparse.Namespace, extra: list[str]) -> int:
+    from matsci_ml.warmup import warm_numba_cache
+
+    print("compiled:", ", ".join(warm_numba_cache()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="matsci-ml", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    lab = sub.add_parser("lab", help="open JupyterLab on the lessons (extra options go to jupyter lab)")
+    lab.set_defaults(func=_cmd_lab)
+
+    doctor = sub.add_parser("doctor", help="check Python, packages, numba, datasets, MP key and network")
+    doctor.set_defaults(func=_cmd_doctor)
+
+    data = sub.add_parser("data", help="list, fetch or verify the datasets")
+    data.add_argument("action", choices=["list", "fetch", "verify"])
+    data.add_argument("names", nargs="*", help="dataset or group names (default: all)")
+    data.add_argument("--dir", help=f"data folder (default ${DATA_ENV_VAR} or ~/.cache/matsci-ml/datasets)")
+    data.set_defaults(func=_cmd_data)
+
+    run = sub.add_parser("run", help="execute lessons headless; table of wall time and peak memory")
+    run.add_argument("notebooks", nargs="*", help="notebooks to run (default: every lesson)")
+    run.add_argument("--cell-timeout", type=int, default=600, help="seconds per cell (default 600)")
+    run.add_argument("--max-seconds", type=float, help="fail if a notebook takes longer")
+    run.add_argument("--max-memory-mb", type=float, help="fail if a notebook's peak memory is higher")
+    run.set_defaults(func=_cmd_run)
+
+    warmup = sub.add_parser("warmup", help="compile the numba kernels into the cache")
+    warmup.set_defaults(func=_cmd_warmup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args.func(args, extra)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
