@@ -37,11 +37,11 @@ class _TreeMemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.interval_s = interval_s
         self.peak_bytes = 0
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def run(self) -> None:
         me = psutil.Process()
-        while not self._stop.is_set():
+        while not self._done.is_set():
             total = 0
             for child in me.children(recursive=True):
                 try:
@@ -49,10 +49,10 @@ class _TreeMemorySampler(threading.Thread):
                 except psutil.Error:
                     pass
             self.peak_bytes = max(self.peak_bytes, total)
-            self._stop.wait(self.interval_s)
+            self._done.wait(self.interval_s)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._done.set()
         self.join()
 
 

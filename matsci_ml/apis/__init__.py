@@ -14,11 +14,12 @@ from matsci_ml.apis.optimade_client import (
     OptimadeQueryError,
     entries_to_frame,
     entry_to_structure,
+    polymorph_table,
 )
 from matsci_ml.apis.optimade_source import LIVE_PROVIDER_URL, OptimadeSource, connect_optimade
 
 __all__ = [
     "LIVE_PROVIDER_URL", "LocalOptimadeServer", "MaterialsProjectUnavailable", "OptimadeClient",
     "OptimadeQueryError", "OptimadeSource", "PortInUseError", "ServerStartError", "connect_optimade",
-    "entries_to_frame", "entry_to_structure", "materials_project_status", "mp_summary", "reachable",
+    "entries_to_frame", "entry_to_structure", "polymorph_table", "materials_project_status", "mp_summary", "reachable",
 ]

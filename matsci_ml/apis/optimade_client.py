@@ -135,3 +135,29 @@ def entry_to_structure(entry: dict[str, Any]):
     from optimade.adapters import Structure as OptimadeStructure
 
     return OptimadeStructure(entry).as_pymatgen
+
+
+def polymorph_table(client: OptimadeClient, formula: str, *, max_entries: int = 50) -> pd.DataFrame:
+    """Every structure with reduced formula ``formula``: symmetry and density from pymatgen.
+
+    Works on any provider: symmetry (spglib, through pymatgen) and volume are computed here from
+    the returned lattice and sites, and any provider field whose name contains
+    ``formation_energy`` (e.g. ``_msml_formation_energy_per_atom``, eV/atom) is kept.
+    """
+    from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
+
+    entries = client.structures(f'chemical_formula_reduced="{formula}"', max_entries=max_entries)
+    rows = []
+    for entry in entries:
+        structure = entry_to_structure(entry)
+        row = {
+            "id": entry["id"],
+            "formula": structure.composition.reduced_formula,
+            "nsites": len(structure),
+            "space_group": SpacegroupAnalyzer(structure, symprec=1e-2).get_space_group_symbol(),
+            "volume_per_atom_A3": structure.volume / len(structure),
+            "density_g_cm3": float(structure.density),
+        }
+        row.update({k: v for k, v in entry["attributes"].items() if "formation_energy" in k})
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -33,7 +33,7 @@ class CheckResult:
         return self.correct
 
     def __repr__(self) -> str:
-        return f"{'Correct' if self.correct else 'Not yet'}: {self.message}"
+        return f"{'✅ Correct' if self.correct else '❌ Not yet'}: {self.message}"
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Exercise:
         return namespace["answer"]
 
     def check(self, answer: Any, **context: Any) -> CheckResult:
-        """Say whether ``answer`` is right; print the verdict and, if wrong, the hint."""
+        """Say whether ``answer`` is right; the result displays the verdict and, if wrong, the hint."""
         missing = [name for name in self.context_names if name not in context]
         if missing:
             raise TypeError(f"Exercise {self.id} needs {', '.join(missing)}= to check an answer, e.g. "
@@ -79,7 +79,6 @@ class Exercise:
         else:
             correct, message = self.compare(answer, self.reference(**context), **context)
             result = CheckResult(correct, message if correct else f"{message} Hint: {self.hint}")
-        print(("✅ " if result.correct else "❌ ") + repr(result))
         return result
 
     def show(self) -> None:
