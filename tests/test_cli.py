@@ -1,0 +1,101 @@
+"""The matsci-ml command, run as a user would run it (a subprocess, no network)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from matsci_ml.data import catalogue, get_dataset
+
+
+def matsci_ml(*args, env_update=None, timeout=300):
+    env = dict(os.environ, **(env_update or {}))
+    return subprocess.run([sys.executable, "-m", "matsci_ml.cli", *args], capture_output=True,
+                          text=True, env=env, timeout=timeout)
+
+
+def test_doctor_passes_with_the_mirror():
+    result = matsci_ml("doctor")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "13 of 13 present with valid sha256" in result.stdout and "The course is ready." in result.stdout
+
+
+def test_doctor_without_data_names_each_missing_dataset(tmp_path):
+    result = matsci_ml("doctor", env_update={"MATSCI_ML_DATA": str(tmp_path)})
+    assert result.returncode == 1
+    for dataset in catalogue():
+        assert f"`matsci-ml data fetch {dataset.name}`" in result.stdout
+    assert "The course cannot run yet" in result.stdout
+
+
+def test_doctor_never_prints_the_key():
+    key = "abcdefghijklmnopqrstuvwxyz012345"
+    result = matsci_ml("doctor", env_update={"MP_API_KEY": key})
+    assert key not in result.stdout + result.stderr and "32 characters; not shown" in result.stdout
+
+
+def test_data_list_shows_catalogue():
+    result = matsci_ml("data", "list")
+    assert result.returncode == 0
+    for dataset in catalogue():
+        assert dataset.name in result.stdout and dataset.url in result.stdout and dataset.sha256 in result.stdout
+
+
+def test_data_verify_rehashes_and_rejects_a_flipped_byte(tmp_path):
+    for dataset in catalogue():
+        target = dataset.local_path(tmp_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(dataset.local_path(), target)
+    assert matsci_ml("data", "verify", "--dir", str(tmp_path)).returncode == 0
+    target = get_dataset("mlearn_Si_test").local_path(tmp_path)
+    data = bytearray(target.read_bytes())
+    data[100] ^= 0xFF
+    target.write_bytes(bytes(data))
+    result = matsci_ml("data", "verify", "--dir", str(tmp_path))
+    assert result.returncode == 1
+    assert "[corrupt] mlearn_Si_test" in result.stdout and "12 of 13 datasets ok" in result.stdout
+
+
+def test_data_fetch_offline_with_everything_present_is_a_no_op():
+    result = matsci_ml("data", "fetch")
+    assert result.returncode == 0 and "13 of 13 datasets ok" in result.stdout
+
+
+def test_data_fetch_offline_with_a_file_missing_fails_clearly(tmp_path):
+    result = matsci_ml("data", "fetch", "mlearn_Mo_test", env_update={"MATSCI_ML_DATA": str(tmp_path)})
+    assert result.returncode == 1 and "MATSCI_ML_OFFLINE forbids network access" in result.stdout
+
+
+def test_unknown_dataset_name():
+    result = matsci_ml("data", "fetch", "nonsense")
+    assert result.returncode == 2 and "Unknown dataset 'nonsense'" in result.stderr
+
+
+@pytest.fixture
+def notebooks(tmp_path):
+    def write(name, source):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(source)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        path = tmp_path / name
+        nbformat.write(nb, path)
+        return path
+    return write
+
+
+def test_run_prints_time_and_memory_table(notebooks):
+    good = notebooks("good.ipynb", "import numpy as np\nx = np.ones(20_000_000)  # 160 MB\nprint(x.sum())")
+    bad = notebooks("bad.ipynb", "1 / 0")
+    result = matsci_ml("run", str(good), str(bad))
+    assert result.returncode == 1
+    lines = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.endswith(tuple("0123456789"))}
+    assert lines["good.ipynb"][1] == "ok" and lines["bad.ipynb"][1] == "FAILED"
+    assert float(lines["good.ipynb"][3]) > 160  # peak memory (MB) sees the 160 MB array
+    assert "ZeroDivisionError" in result.stdout
+    ok_only = matsci_ml("run", str(good), "--max-memory-mb", "50")
+    assert ok_only.returncode == 1 and "over budget" in ok_only.stdout
