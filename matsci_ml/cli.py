@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,8 @@ from matsci_ml.paths import DATA_ENV_VAR, LESSONS_DIR, data_dir
 
 def _cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={LESSONS_DIR}", *extra]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        command.append("--allow-root")  # containers (Docker, some hubs) run as root
     print(f"Opening JupyterLab on {LESSONS_DIR} (Ctrl-C to stop)")
     return subprocess.call(command)
 

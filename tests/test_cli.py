@@ -99,3 +99,32 @@ def test_run_prints_time_and_memory_table(notebooks):
     assert "ZeroDivisionError" in result.stdout
     ok_only = matsci_ml("run", str(good), "--max-memory-mb", "50")
     assert ok_only.returncode == 1 and "over budget" in ok_only.stdout
+
+
+def test_lab_serves_the_lessons_on_localhost():
+    import socket
+    import time
+
+    import requests
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "matsci_ml.cli", "lab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=course-test"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, names = time.monotonic() + 90, None
+        while time.monotonic() < deadline and names is None:
+            try:
+                reply = requests.get(f"http://127.0.0.1:{port}/api/contents?token=course-test", timeout=2)
+                names = [item["name"] for item in reply.json()["content"]]
+            except (requests.RequestException, ValueError, KeyError):
+                time.sleep(0.5)
+        assert names is not None, "JupyterLab did not answer"
+        assert "01_materials_data_and_apis.ipynb" in names
+        assert requests.get(f"http://127.0.0.1:{port}/lab?token=course-test", timeout=5).status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
