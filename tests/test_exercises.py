@@ -39,3 +39,9 @@ def test_solution_shown_is_the_code_that_is_checked():
 def test_unknown_exercise():
     with pytest.raises(KeyError, match="No exercise '99.x'"):
         exercise("99.x")
+
+
+def test_filter_checker_does_not_page_through_a_broad_filter(optimade_server):
+    ex = exercise("01.optimade-filter")
+    result = ex.check("nelements>=1", client=OptimadeClient(optimade_server.base_url))
+    assert not result.correct and "far more than the 4 expected" in result.message

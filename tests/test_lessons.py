@@ -24,3 +24,13 @@ def test_lesson_conventions(path):
 
 def test_there_are_lessons():
     assert lesson_notebooks()[0].name.startswith("01_")
+
+
+def test_lesson_01_fits_the_workshop_budget():
+    """Issue #2: lesson 01 runs offline in <= 2 min and <= 1 GB (kernel plus the local server)."""
+    from matsci_ml.notebooks import run_notebook
+
+    (path,) = [p for p in lesson_notebooks() if p.name.startswith("01_")]
+    run = run_notebook(path)
+    assert run.ok, run.error
+    assert run.wall_s <= 120 and run.peak_mb <= 1000, (run.wall_s, run.peak_mb)
