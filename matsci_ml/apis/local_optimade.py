@@ -112,7 +112,7 @@ class LocalOptimadeServer:
                 "prefix": PROVIDER_PREFIX,
                 "name": "matsci-ml course data",
                 "description": "EMT-relaxed elements and ordered binary alloys generated for the matsci-ml course",
-                "homepage": "https://github.com/",
+                "homepage": None,
             },
             "provider_fields": {"structures": PROVIDER_FIELDS},
             "log_level": "warning",
