@@ -86,6 +86,13 @@ def _cmd_warmup(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
+    from matsci_ml import bench
+
+    print(getattr(bench, f"bench_{args.task}")())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matsci-ml", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -108,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-seconds", type=float, help="fail if a notebook takes longer")
     run.add_argument("--max-memory-mb", type=float, help="fail if a notebook's peak memory is higher")
     run.set_defaults(func=_cmd_run)
+
+    bench = sub.add_parser("bench", help="time our implementation against a peer library, same process")
+    bench.add_argument("task", choices=["featurize"])
+    bench.set_defaults(func=_cmd_bench)
 
     warmup = sub.add_parser("warmup", help="compile the numba kernels into the cache")
     warmup.set_defaults(func=_cmd_warmup)

@@ -1,0 +1,8 @@
+"""Features of materials for machine learning (composition features in lesson 02)."""
+
+from __future__ import annotations
+
+from matsci_ml.features.composition import CompositionFeaturizer, parse_compositions
+from matsci_ml.features.element_data import MAGPIE_PROPERTIES, magpie_table
+
+__all__ = ["MAGPIE_PROPERTIES", "CompositionFeaturizer", "magpie_table", "parse_compositions"]
