@@ -1,0 +1,138 @@
+"""Evaluate any scikit-learn model with the Matbench protocol: the official 5 folds, fit on the
+training part of each fold only, score on its test part, report the mean and spread.
+
+Hyperparameters must be chosen inside the training folds: pass a model that tunes itself
+(``GridSearchCV``, ``RidgeCV``, ``LassoCV``...). It is cloned and refitted per fold, so its inner
+cross-validation never sees the test fold.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone, is_classifier
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    f1_score,
+    mean_absolute_error,
+    precision_score,
+    r2_score,
+    recall_score,
+    roc_auc_score,
+    root_mean_squared_error,
+)
+from tqdm.auto import tqdm
+
+from matsci_ml.data.matbench import TASKS, matbench_folds
+
+
+def regression_scores(y_true, y_pred) -> dict[str, float]:
+    """MAE, RMSE (units of the target) and R^2."""
+    return {"mae": mean_absolute_error(y_true, y_pred), "rmse": root_mean_squared_error(y_true, y_pred),
+            "r2": r2_score(y_true, y_pred)}
+
+
+def classification_scores(y_true, probability, threshold: float = 0.5) -> dict[str, float]:
+    """ROC-AUC from probabilities; accuracy, balanced accuracy, precision, recall, F1 at ``threshold``."""
+    predicted = probability >= threshold
+    return {"roc_auc": roc_auc_score(y_true, probability), "accuracy": accuracy_score(y_true, predicted),
+            "balanced_accuracy": balanced_accuracy_score(y_true, predicted),
+            "precision": precision_score(y_true, predicted, zero_division=0),
+            "recall": recall_score(y_true, predicted), "f1": f1_score(y_true, predicted)}
+
+
+@dataclass
+class MatbenchResult:
+    """Per-fold scores and out-of-fold predictions of one model on one task.
+
+    Attributes
+    ----------
+    fold_scores : pandas.DataFrame
+        One row per fold, one column per metric.
+    predictions : numpy.ndarray
+        Out-of-fold prediction for every row (regression: value; classification: probability).
+    train_scores : pandas.DataFrame
+        The same metrics on the training part of each fold (to see overfitting).
+    fit_seconds : float
+        Wall time of the five fits.
+    """
+
+    task: str
+    model_name: str
+    fold_scores: pd.DataFrame
+    train_scores: pd.DataFrame
+    predictions: np.ndarray
+    fit_seconds: float
+    fitted: list = field(default_factory=list, repr=False)
+
+    def mean(self, metric: str) -> float:
+        return float(self.fold_scores[metric].mean())
+
+    def summary(self) -> pd.Series:
+        """``metric: mean ± std`` over the 5 folds, as text."""
+        return pd.Series({m: f"{self.fold_scores[m].mean():.4f} ± {self.fold_scores[m].std(ddof=0):.4f}"
+                          for m in self.fold_scores}, name=self.model_name)
+
+
+def evaluate_matbench(model, X, frame: pd.DataFrame, task: str, *, name: str | None = None,
+                      keep_models: bool = False, progress: bool = True) -> MatbenchResult:
+    """Fit and score ``model`` on the official folds of Matbench ``task``.
+
+    Parameters
+    ----------
+    model : scikit-learn estimator
+        Regressor for regression tasks; classifier with ``predict_proba`` for classification.
+    X : array-like, shape (n_samples, n_features)
+        Features of ``frame``'s rows, in the same order.
+    frame : pandas.DataFrame
+        The task as returned by :func:`matsci_ml.data.load_matbench`.
+    task : str
+        Matbench task name.
+    """
+    target, kind = TASKS[task]
+    if kind == "classification" and not is_classifier(model):
+        raise ValueError(f"{task} is a classification task; pass a classifier, not {type(model).__name__}.")
+    if kind == "regression" and is_classifier(model):
+        raise ValueError(f"{task} is a regression task; pass a regressor, not {type(model).__name__}.")
+    X = np.asarray(X)
+    y = frame[target].to_numpy()
+    if kind == "classification":
+        y = y.astype(int)
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but {task} has {len(y)}.")
+    predictions = np.zeros(len(y))
+    test_rows, train_rows, fitted = [], [], []
+    start = time.perf_counter()
+    folds = list(matbench_folds(task, frame))
+    for train, test in tqdm(folds, desc=name or type(model).__name__, disable=not progress, leave=False):
+        estimator = clone(model).fit(X[train], y[train])
+        if kind == "classification":
+            predictions[test] = estimator.predict_proba(X[test])[:, 1]
+            test_rows.append(classification_scores(y[test], predictions[test]))
+            train_rows.append(classification_scores(y[train], estimator.predict_proba(X[train])[:, 1]))
+        else:
+            predictions[test] = estimator.predict(X[test])
+            test_rows.append(regression_scores(y[test], predictions[test]))
+            train_rows.append(regression_scores(y[train], estimator.predict(X[train])))
+        if keep_models:
+            fitted.append(estimator)
+    return MatbenchResult(task, name or type(model).__name__, pd.DataFrame(test_rows), pd.DataFrame(train_rows),
+                          predictions, time.perf_counter() - start, fitted)
+
+
+def results_table(results: list[MatbenchResult]) -> pd.DataFrame:
+    """One row per model: mean and std of every metric, and the fit time."""
+    rows = []
+    for result in results:
+        row = {"model": result.model_name}
+        for metric in result.fold_scores:
+            row[metric] = result.fold_scores[metric].mean()
+            row[f"{metric} std"] = result.fold_scores[metric].std(ddof=0)
+        row["train " + result.fold_scores.columns[0]] = result.train_scores.iloc[:, 0].mean()
+        row["fit time (s)"] = result.fit_seconds
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("model")

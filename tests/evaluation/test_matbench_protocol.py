@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestRegressor
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import balanced_accuracy_score
+
+from matsci_ml.data import load_matbench
+from matsci_ml.evaluation import classification_scores, compare_with_leaderboard, evaluate_matbench
+
+
+def test_dummy_reproduces_the_published_per_fold_scores():
+    """matbench_v0.1_dummy results (matbench repository): the folds are the official ones."""
+    frame = load_matbench("matbench_expt_gap")
+    result = evaluate_matbench(DummyRegressor(), np.zeros((len(frame), 1)), frame, "matbench_expt_gap", progress=False)
+    np.testing.assert_allclose(result.fold_scores["mae"][:4],
+                               [1.09646800468, 1.19221192656, 1.15268817052, 1.1445202552], rtol=1e-10)
+    assert result.mean("mae") == pytest.approx(1.14352696092, rel=1e-10)
+    assert result.mean("rmse") == pytest.approx(1.44375982344, rel=1e-10)
+
+
+@pytest.mark.parametrize("task, published_mae", [("matbench_jdft2d", 67.2850873958), ("matbench_phonons", 323.98222624)])
+def test_dummy_on_other_regression_tasks(task, published_mae):
+    frame = load_matbench(task)
+    result = evaluate_matbench(DummyRegressor(), np.zeros((len(frame), 1)), frame, task, progress=False)
+    assert result.mean("mae") == pytest.approx(published_mae, rel=1e-10)
+
+
+def test_classification_metrics_and_stratification():
+    frame = load_matbench("matbench_expt_is_metal")
+    X = np.zeros((len(frame), 1))
+    result = evaluate_matbench(DummyClassifier(strategy="prior"), X, frame, "matbench_expt_is_metal", progress=False)
+    assert result.mean("roc_auc") == pytest.approx(0.5)  # constant probability
+    assert set(result.fold_scores.columns) >= {"roc_auc", "balanced_accuracy", "precision", "recall", "f1"}
+
+
+def test_thresholded_auc_equals_balanced_accuracy():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 500)
+    p = np.clip(y * 0.6 + rng.random(500) * 0.5, 0, 1)
+    from sklearn.metrics import roc_auc_score
+    assert roc_auc_score(y, p >= 0.5) == pytest.approx(balanced_accuracy_score(y, p >= 0.5))
+    assert classification_scores(y, p)["roc_auc"] == pytest.approx(roc_auc_score(y, p))
+
+
+def test_wrong_model_kind_and_shape_are_rejected():
+    frame = load_matbench("matbench_expt_gap")
+    with pytest.raises(ValueError, match="regression task; pass a regressor, not LogisticRegression"):
+        evaluate_matbench(LogisticRegression(), np.zeros((len(frame), 1)), frame, "matbench_expt_gap")
+    with pytest.raises(ValueError, match="X has 3 rows but matbench_expt_gap has 4604"):
+        evaluate_matbench(RandomForestRegressor(), np.zeros((3, 1)), frame, "matbench_expt_gap")
+
+
+def test_metal_classifier_beats_the_published_random_forest():
+    from matsci_ml.features import CompositionFeaturizer
+
+    frame = load_matbench("matbench_expt_is_metal")
+    X = CompositionFeaturizer().fit(frame["composition"]).transform(frame["composition"])
+    result = evaluate_matbench(HistGradientBoostingClassifier(random_state=0), X, frame,
+                               "matbench_expt_is_metal", progress=False)
+    assert result.mean("balanced_accuracy") >= 0.915  # RF-SCM/Magpie 0.9167
+    assert result.mean("roc_auc") > 0.96
+
+
+def test_leaderboard_table():
+    table = compare_with_leaderboard("matbench_expt_gap", {"ours": 0.40})
+    assert list(table["model"]) == ["MODNet v0.1.12", "ours", "AMMExpress v2020", "RF-SCM/Magpie", "Dummy"]
