@@ -45,3 +45,40 @@ def test_filter_checker_does_not_page_through_a_broad_filter(optimade_server):
     ex = exercise("01.optimade-filter")
     result = ex.check("nelements>=1", client=OptimadeClient(optimade_server.base_url))
     assert not result.correct and "far more than the 4 expected" in result.message
+
+
+def test_lesson02_exercises():
+    import pandas as pd
+
+    ex = exercise("02.fe2o3-electronegativity")
+    assert ex.check(0.4 * 1.83 + 0.6 * 3.44).correct and not ex.check(2.635).correct
+    features = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [4.0, 1.0, 3.0, 2.0]})
+    target = pd.Series([1.1, 1.9, 3.2, 3.9])
+    ex = exercise("02.best-correlated-feature")
+    assert ex.check("a", features=features, target=target).correct
+    assert not ex.check("b", features=features, target=target).correct
+    assert "not a column" in ex.check("zz", features=features, target=target).message
+
+
+def test_lesson03_exercises_agree_with_scikit_learn():
+    import numpy as np
+    from sklearn.metrics import balanced_accuracy_score, f1_score, mean_absolute_error, root_mean_squared_error
+
+    true, predicted = np.array([0.0, 1.1, 3.4, 5.5]), np.array([0.3, 0.9, 2.5, 6.1])
+    answer = {"mae": mean_absolute_error(true, predicted), "rmse": root_mean_squared_error(true, predicted)}
+    assert exercise("03.mae-rmse").check(answer).correct
+    y_true = np.array([1] * 490 + [0] * 510)
+    y_pred = np.array([1] * 430 + [0] * 60 + [1] * 40 + [0] * 470)
+    ex = exercise("03.precision-recall")
+    reference = ex.reference()
+    assert reference["f1"] == pytest.approx(f1_score(y_true, y_pred))
+    assert reference["balanced_accuracy"] == pytest.approx(balanced_accuracy_score(y_true, y_pred))
+    assert not ex.check({"precision": 0.9}).correct
+
+
+def test_best_feature_accepts_ties():
+    import pandas as pd
+
+    features = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "same as a": [1.0, 2.0, 3.0, 4.0]})
+    target = pd.Series([1.1, 1.9, 3.2, 3.9])
+    assert exercise("02.best-correlated-feature").check("same as a", features=features, target=target).correct

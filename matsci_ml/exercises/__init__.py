@@ -129,4 +129,4 @@ def all_exercises() -> list[Exercise]:
 
 
 def _load_all() -> None:
-    from matsci_ml.exercises import lesson01  # noqa: F401  (registers on import)
+    from matsci_ml.exercises import lesson01, lesson02, lesson03  # noqa: F401  (register on import)
