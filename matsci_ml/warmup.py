@@ -6,6 +6,7 @@ compiled with ``cache=True`` and the cache is kept next to the sources.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 
@@ -20,5 +21,8 @@ def numba_probe(n: int) -> float:
 
 def warm_numba_cache() -> list[str]:
     """Compile the package's kernels; returns their names."""
+    from matsci_ml.monte_carlo import metropolis_flips, square_lattice_ising
+
     numba_probe(3)
-    return ["numba_probe"]
+    metropolis_flips(square_lattice_ising(3), np.ones(9), kT=1.0, n_sweeps=1)
+    return ["numba_probe", "metropolis_flips"]

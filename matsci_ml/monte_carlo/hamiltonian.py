@@ -1,0 +1,102 @@
+"""Lattice Hamiltonians as cluster tables, the form the Monte Carlo kernels consume.
+
+A generalized Ising model (and so a binary cluster expansion) on occupation variables
+:math:`\\sigma_i = \\pm 1` is
+
+.. math:: E(\\sigma) = V_0 + \\sum_c V_c \\prod_{i \\in c} \\sigma_i ,
+
+a sum over clusters :math:`c` (sets of sites) with interactions :math:`V_c` (eV, or J in the Ising
+model). Flipping site :math:`i` changes the energy by
+
+.. math:: \\Delta E_i = -2\\sigma_i \\sum_{c \\ni i} V_c \\prod_{j \\in c,\\, j \\ne i} \\sigma_j ,
+
+so for each site we store the clusters that contain it: the other sites of each cluster and its
+:math:`V_c`. A flip then costs O(clusters per site), independent of the system size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ClusterHamiltonian:
+    """Cluster table of a lattice Hamiltonian on ``n_sites`` sites.
+
+    Attributes
+    ----------
+    n_sites : int
+    constant : float
+        :math:`V_0`.
+    clusters : ndarray of int32, shape (n_clusters, max_size)
+        Sites of every cluster, padded with -1.
+    interactions : ndarray of float64, shape (n_clusters,)
+        :math:`V_c` of every cluster.
+    site_partners : ndarray of int32, shape (n_sites, max_per_site, max_size - 1)
+        For site i and its k-th cluster, the *other* sites of that cluster (-1 padded).
+    site_interactions : ndarray of float64, shape (n_sites, max_per_site)
+        :math:`V_c` of the k-th cluster of site i (0 for padding).
+    """
+
+    n_sites: int
+    constant: float
+    clusters: np.ndarray
+    interactions: np.ndarray
+    site_partners: np.ndarray
+    site_interactions: np.ndarray
+
+    @classmethod
+    def from_clusters(cls, n_sites: int, terms: list[tuple[float, list[tuple[int, ...]]]],
+                      constant: float = 0.0) -> "ClusterHamiltonian":
+        """Build from ``[(V, [cluster, cluster, ...]), ...]``, clusters given as tuples of site indices.
+
+        Raises ``ValueError`` for a site index outside ``0..n_sites-1`` or a cluster that repeats a site.
+        """
+        flat: list[tuple[int, ...]] = []
+        values: list[float] = []
+        for value, clusters in terms:
+            for cluster in clusters:
+                cluster = tuple(int(s) for s in cluster)
+                if not cluster:
+                    raise ValueError("empty cluster: put the constant term in `constant`")
+                if min(cluster) < 0 or max(cluster) >= n_sites:
+                    raise ValueError(f"cluster {cluster} has a site outside 0..{n_sites - 1}")
+                if len(set(cluster)) != len(cluster):
+                    raise ValueError(f"cluster {cluster} repeats a site")
+                flat.append(cluster)
+                values.append(float(value))
+        max_size = max((len(c) for c in flat), default=1)
+        clusters_arr = np.full((len(flat), max_size), -1, dtype=np.int32)
+        for k, cluster in enumerate(flat):
+            clusters_arr[k, : len(cluster)] = cluster
+        per_site: list[list[int]] = [[] for _ in range(n_sites)]
+        for k, cluster in enumerate(flat):
+            for site in cluster:
+                per_site[site].append(k)
+        max_per_site = max((len(p) for p in per_site), default=0)
+        partners = np.full((n_sites, max(max_per_site, 1), max(max_size - 1, 1)), -1, dtype=np.int32)
+        site_values = np.zeros((n_sites, max(max_per_site, 1)))
+        for site, ks in enumerate(per_site):
+            for slot, k in enumerate(ks):
+                others = [s for s in flat[k] if s != site]
+                partners[site, slot, : len(others)] = others
+                site_values[site, slot] = values[k]
+        return cls(n_sites, float(constant), clusters_arr, np.asarray(values), partners, site_values)
+
+    def energy(self, spins: np.ndarray) -> float:
+        """Total energy :math:`E(\\sigma)` of a configuration, computed from scratch."""
+        spins = check_spins(spins, self.n_sites)
+        padded = np.append(spins, 1).astype(float)   # index -1 (padding) reads +1
+        return float(self.constant + np.sum(self.interactions * np.prod(padded[self.clusters], axis=1)))
+
+
+def check_spins(spins, n_sites: int) -> np.ndarray:
+    """Validate a configuration: ``n_sites`` values, each +1 or -1; returns an int8 array."""
+    spins = np.asarray(spins)
+    if spins.shape != (n_sites,):
+        raise ValueError(f"expected {n_sites} site occupations, got shape {spins.shape}")
+    if not np.all((spins == 1) | (spins == -1)):
+        raise ValueError("occupations must be +1 or -1")
+    return spins.astype(np.int8)

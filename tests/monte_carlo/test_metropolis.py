@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from matsci_ml.monte_carlo import (
+    ONSAGER_TC,
+    ClusterHamiltonian,
+    metropolis_flips,
+    onsager_energy_per_site,
+    onsager_magnetization,
+    square_lattice_ising,
+)
+
+
+def test_onsager_reference_values():
+    # COURSE.md: T_c = 2/ln(1+sqrt 2) = 2.269185; at T = 2.0, E/N = -1.74556 J and |M| = 0.91132
+    assert ONSAGER_TC == pytest.approx(2.269185, abs=1e-6)
+    assert onsager_energy_per_site(2.0) == pytest.approx(-1.74556, abs=1e-5)
+    assert onsager_magnetization(2.0) == pytest.approx(0.91132, abs=1e-5)
+    assert onsager_magnetization(2.5) == 0.0
+
+
+def test_ising_64x64_at_t2_matches_onsager():
+    hamiltonian = square_lattice_ising(64)
+    run = metropolis_flips(hamiltonian, np.ones(64 * 64), kT=2.0, n_sweeps=12000, seed=1)
+    energy = run.energies[2000:].mean() / 64**2
+    magnetization = np.abs(run.magnetizations[2000:]).mean()
+    assert energy == pytest.approx(-1.74556, rel=3e-3)
+    assert magnetization == pytest.approx(0.91132, rel=5e-3)
+
+
+def _random_hamiltonian(n_sites=5, seed=0):
+    rng = np.random.default_rng(seed)
+    pairs = [c for c in itertools.combinations(range(n_sites), 2)]
+    triplets = [c for c in itertools.combinations(range(n_sites), 3)][:4]
+    terms = [(v, [c]) for v, c in zip(rng.normal(size=len(pairs)), pairs)]
+    terms += [(v, [c]) for v, c in zip(rng.normal(size=len(triplets)), triplets)]
+    terms += [(0.3, [(0,)]), (-0.2, [(3,)])]
+    return ClusterHamiltonian.from_clusters(n_sites, terms, constant=1.5)
+
+
+def test_energy_bookkeeping_equals_recomputation():
+    hamiltonian = _random_hamiltonian(n_sites=7, seed=3)
+    start = np.random.default_rng(0).choice([-1, 1], size=7)
+    run = metropolis_flips(hamiltonian, start, kT=1.0, n_sweeps=5000, seed=2)
+    assert run.energies[-1] == pytest.approx(hamiltonian.energy(run.spins), abs=1e-9)
+    assert 0.05 < run.acceptance < 0.95
+
+
+def test_boltzmann_averages_match_exact_enumeration():
+    """Detailed balance: sampled <E> and <M> equal the exact averages over all 2^5 states."""
+    hamiltonian = _random_hamiltonian()
+    kT = 1.3
+    states = np.array(list(itertools.product([-1, 1], repeat=5)))
+    energies = np.array([hamiltonian.energy(s) for s in states])
+    weights = np.exp(-(energies - energies.min()) / kT)
+    weights /= weights.sum()
+    exact_energy, exact_m = weights @ energies, weights @ states.mean(axis=1)
+    run = metropolis_flips(hamiltonian, np.ones(5), kT=kT, n_sweeps=400_000, seed=5)
+    spread = np.sqrt(weights @ (energies - exact_energy) ** 2)
+    assert run.energies.mean() == pytest.approx(exact_energy, abs=0.02 * spread)
+    assert run.magnetizations.mean() == pytest.approx(exact_m, abs=0.01)
+
+
+def test_same_seed_same_run():
+    hamiltonian = square_lattice_ising(8)
+    first = metropolis_flips(hamiltonian, np.ones(64), kT=2.3, n_sweeps=50, seed=7)
+    second = metropolis_flips(hamiltonian, np.ones(64), kT=2.3, n_sweeps=50, seed=7)
+    np.testing.assert_array_equal(first.energies, second.energies)
+
+
+def test_bad_input_is_rejected():
+    hamiltonian = square_lattice_ising(4)
+    with pytest.raises(ValueError, match="kT must be positive"):
+        metropolis_flips(hamiltonian, np.ones(16), kT=0.0, n_sweeps=1)
+    with pytest.raises(ValueError, match="expected 16 site occupations"):
+        metropolis_flips(hamiltonian, np.ones(15), kT=1.0, n_sweeps=1)
+    with pytest.raises(ValueError, match=r"\+1 or -1"):
+        metropolis_flips(hamiltonian, np.zeros(16), kT=1.0, n_sweeps=1)
+    with pytest.raises(ValueError, match="outside 0..3"):
+        ClusterHamiltonian.from_clusters(4, [(1.0, [(0, 4)])])
+    with pytest.raises(ValueError, match="repeats a site"):
+        ClusterHamiltonian.from_clusters(4, [(1.0, [(1, 1)])])
+    with pytest.raises(ValueError, match="at least 3"):
+        square_lattice_ising(2)
