@@ -15,7 +15,9 @@ def _cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={LESSONS_DIR}", *extra]
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
         command.append("--allow-root")  # containers (Docker, some hubs) run as root
-    print(f"Opening JupyterLab on {LESSONS_DIR} (Ctrl-C to stop)")
+    print(f"Opening JupyterLab on {LESSONS_DIR} (Ctrl-C to stop)", flush=True)
+    if os.name == "posix":
+        os.execv(sys.executable, command)  # become JupyterLab, so signals (Ctrl-C, kill) reach it
     return subprocess.call(command)
 
 

@@ -21,8 +21,9 @@ def numba_probe(n: int) -> float:
 
 def warm_numba_cache() -> list[str]:
     """Compile the package's kernels; returns their names."""
-    from matsci_ml.monte_carlo import metropolis_flips, square_lattice_ising
+    from matsci_ml.monte_carlo import metropolis_flips, neighbor_table, square_lattice_ising, vacancy_diffusion
 
     numba_probe(3)
     metropolis_flips(square_lattice_ising(3), np.ones(9), kT=1.0, n_sweeps=1)
-    return ["numba_probe", "metropolis_flips"]
+    vacancy_diffusion(neighbor_table("sc", 3), n_runs=2, n_events=50)
+    return ["numba_probe", "metropolis_flips", "vacancy_diffusion"]

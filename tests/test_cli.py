@@ -128,3 +128,7 @@ def test_lab_serves_the_lessons_on_localhost():
     finally:
         process.terminate()
         process.wait(timeout=30)
+    import psutil
+
+    leftovers = [p for p in psutil.process_iter(["cmdline"]) if f"--port={port}" in " ".join(p.info["cmdline"] or [])]
+    assert not leftovers, "stopping `matsci-ml lab` must stop JupyterLab too"

@@ -9,7 +9,10 @@ from matsci_ml.monte_carlo.ising import (
     onsager_magnetization,
     square_lattice_ising,
 )
+from matsci_ml.monte_carlo.kinetic import VacancyDiffusion, vacancy_diffusion
+from matsci_ml.monte_carlo.lattices import LATTICES, NeighborTable, neighbor_table
 from matsci_ml.monte_carlo.metropolis import MetropolisRun, metropolis_flips
 
-__all__ = ["ONSAGER_TC", "ClusterHamiltonian", "MetropolisRun", "metropolis_flips",
+__all__ = ["LATTICES", "ONSAGER_TC", "ClusterHamiltonian", "MetropolisRun", "NeighborTable", "VacancyDiffusion",
+           "metropolis_flips", "neighbor_table", "vacancy_diffusion",
            "onsager_energy_per_site", "onsager_magnetization", "square_lattice_ising"]
