@@ -21,9 +21,16 @@ def numba_probe(n: int) -> float:
 
 def warm_numba_cache() -> list[str]:
     """Compile the package's kernels; returns their names."""
-    from matsci_ml.monte_carlo import metropolis_flips, neighbor_table, square_lattice_ising, vacancy_diffusion
+    from matsci_ml.monte_carlo import (
+        metropolis_flips,
+        metropolis_swaps,
+        neighbor_table,
+        square_lattice_ising,
+        vacancy_diffusion,
+    )
 
     numba_probe(3)
     metropolis_flips(square_lattice_ising(3), np.ones(9), kT=1.0, n_sweeps=1)
+    metropolis_swaps(square_lattice_ising(3), np.array([1, -1] * 4 + [1]), kT=1.0, n_sweeps=1)
     vacancy_diffusion(neighbor_table("sc", 3), n_runs=2, n_events=50)
-    return ["numba_probe", "metropolis_flips", "vacancy_diffusion"]
+    return ["numba_probe", "metropolis_flips", "metropolis_swaps", "vacancy_diffusion"]

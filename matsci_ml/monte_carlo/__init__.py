@@ -11,8 +11,8 @@ from matsci_ml.monte_carlo.ising import (
 )
 from matsci_ml.monte_carlo.kinetic import VacancyDiffusion, vacancy_diffusion
 from matsci_ml.monte_carlo.lattices import LATTICES, NeighborTable, neighbor_table
-from matsci_ml.monte_carlo.metropolis import MetropolisRun, metropolis_flips
+from matsci_ml.monte_carlo.metropolis import MetropolisRun, metropolis_flips, metropolis_swaps, temperature_scan
 
 __all__ = ["LATTICES", "ONSAGER_TC", "ClusterHamiltonian", "MetropolisRun", "NeighborTable", "VacancyDiffusion",
-           "metropolis_flips", "neighbor_table", "vacancy_diffusion",
+           "metropolis_flips", "metropolis_swaps", "neighbor_table", "temperature_scan", "vacancy_diffusion",
            "onsager_energy_per_site", "onsager_magnetization", "square_lattice_ising"]

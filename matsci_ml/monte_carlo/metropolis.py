@@ -35,7 +35,7 @@ def _flip_energy_change(spins, site, partners, values):
 
 
 @njit(cache=True)
-def _metropolis_flip_kernel(spins, partners, values, beta, n_sweeps, seed, energy, energies, magnetizations):
+def _metropolis_flip_kernel(spins, partners, values, beta, dmu, n_sweeps, seed, energy, energies, magnetizations):
     np.random.seed(seed)
     n_sites = spins.shape[0]
     accepted = 0
@@ -46,13 +46,43 @@ def _metropolis_flip_kernel(spins, partners, values, beta, n_sweeps, seed, energ
         for _ in range(n_sites):
             site = np.random.randint(n_sites)
             delta = _flip_energy_change(spins, site, partners, values)
-            if delta <= 0.0 or np.random.random() < np.exp(-beta * delta):
+            # semi-grand potential E - dmu * N(+1): a flip of sigma changes N(+1) by -sigma
+            cost = delta + dmu * spins[site]
+            if cost <= 0.0 or np.random.random() < np.exp(-beta * cost):
                 total_spin -= 2 * spins[site]
                 spins[site] = -spins[site]
                 energy += delta
                 accepted += 1
         energies[sweep] = energy
         magnetizations[sweep] = total_spin / n_sites
+    return energy, accepted
+
+
+@njit(cache=True)
+def _metropolis_swap_kernel(spins, partners, values, beta, n_sweeps, seed, energy, energies,
+                            plus_sites, minus_sites):
+    # plus_sites / minus_sites list the sites holding +1 / -1; a swap exchanges one of each, so
+    # the composition is fixed. Energy change of a swap = flip i, then flip j in the new state.
+    np.random.seed(seed)
+    n_sites = spins.shape[0]
+    n_plus, n_minus = plus_sites.shape[0], minus_sites.shape[0]
+    accepted = 0
+    for sweep in range(n_sweeps):
+        for _ in range(n_sites):
+            a = np.random.randint(n_plus)
+            b = np.random.randint(n_minus)
+            i, j = plus_sites[a], minus_sites[b]
+            delta = _flip_energy_change(spins, i, partners, values)
+            spins[i] = -spins[i]
+            delta += _flip_energy_change(spins, j, partners, values)
+            if delta <= 0.0 or np.random.random() < np.exp(-beta * delta):
+                spins[j] = -spins[j]
+                plus_sites[a], minus_sites[b] = j, i
+                energy += delta
+                accepted += 1
+            else:
+                spins[i] = -spins[i]
+        energies[sweep] = energy
     return energy, accepted
 
 
@@ -79,8 +109,13 @@ class MetropolisRun:
 
 
 def metropolis_flips(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_sweeps: int,
-                     seed: int = 0) -> MetropolisRun:
-    """Run ``n_sweeps`` sweeps of single-site-flip Metropolis at temperature ``kT``.
+                     seed: int = 0, dmu: float = 0.0) -> MetropolisRun:
+    """Single-site flips: the (semi-grand-)canonical ensemble at temperature ``kT`` and ``dmu``.
+
+    With ``dmu`` = 0 this samples :math:`e^{-\beta E}` (the Ising model in zero field). Otherwise it
+    samples the semi-grand-canonical ensemble :math:`e^{-\beta (E - \Delta\mu N_+)}`, where
+    :math:`N_+` counts the +1 sites and :math:`\Delta\mu = \mu_+ - \mu_-`: the composition
+    fluctuates, driven by the chemical-potential difference.
 
     Parameters
     ----------
@@ -93,15 +128,60 @@ def metropolis_flips(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
         Number of sweeps (``n_sites`` attempts each).
     seed : int
         Seed of the random-number stream: the same seed gives the same run.
+    dmu : float
+        :math:`\Delta\mu = \mu_+ - \mu_-` (energy units of the Hamiltonian).
     """
+    spins = _check_run(hamiltonian, spins, kT, n_sweeps)
+    energies = np.empty(n_sweeps)
+    magnetizations = np.empty(n_sweeps)
+    _, accepted = _metropolis_flip_kernel(spins, hamiltonian.site_partners, hamiltonian.site_interactions,
+                                          1.0 / kT, float(dmu), n_sweeps, seed, hamiltonian.energy(spins),
+                                          energies, magnetizations)
+    return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites))
+
+
+def metropolis_swaps(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_sweeps: int,
+                     seed: int = 0) -> MetropolisRun:
+    """Canonical Monte Carlo: swap a random +1 site with a random -1 site (composition fixed).
+
+    Parameters are those of :func:`metropolis_flips`; the starting configuration sets the composition
+    and must contain both species. ``magnetizations`` is constant and reported for symmetry.
+    """
+    spins = _check_run(hamiltonian, spins, kT, n_sweeps)
+    plus_sites = np.flatnonzero(spins == 1).astype(np.int64)
+    minus_sites = np.flatnonzero(spins == -1).astype(np.int64)
+    if len(plus_sites) == 0 or len(minus_sites) == 0:
+        raise ValueError("canonical swaps need both species: the configuration is all +1 or all -1")
+    energies = np.empty(n_sweeps)
+    _, accepted = _metropolis_swap_kernel(spins, hamiltonian.site_partners, hamiltonian.site_interactions,
+                                          1.0 / kT, n_sweeps, seed, hamiltonian.energy(spins), energies,
+                                          plus_sites, minus_sites)
+    magnetizations = np.full(n_sweeps, spins.mean())
+    return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites))
+
+
+def _check_run(hamiltonian: ClusterHamiltonian, spins, kT: float, n_sweeps: int) -> np.ndarray:
     if not kT > 0:
         raise ValueError(f"kT must be positive, got {kT}")
     if n_sweeps < 1:
         raise ValueError(f"n_sweeps must be at least 1, got {n_sweeps}")
-    spins = check_spins(spins, hamiltonian.n_sites).copy()
-    energies = np.empty(n_sweeps)
-    magnetizations = np.empty(n_sweeps)
-    _, accepted = _metropolis_flip_kernel(spins, hamiltonian.site_partners, hamiltonian.site_interactions,
-                                          1.0 / kT, n_sweeps, seed, hamiltonian.energy(spins),
-                                          energies, magnetizations)
-    return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites))
+    return check_spins(spins, hamiltonian.n_sites).copy()
+
+
+def temperature_scan(hamiltonian: ClusterHamiltonian, spins, kTs, *, n_sweeps: int, ensemble: str = "flips",
+                     seed: int = 0, executor=None, **options) -> list[MetropolisRun]:
+    """One independent run per temperature in ``kTs``, in parallel if an ``executor`` is given.
+
+    ``executor`` is any ``concurrent.futures.Executor`` (``ProcessPoolExecutor``, or a
+    ``dask.distributed`` client's ``client.get_executor()`` to use a cluster); without one the runs
+    are serial. Run k uses seed ``seed + k``. ``ensemble`` is ``"flips"`` or ``"swaps"``.
+    """
+    run = {"flips": metropolis_flips, "swaps": metropolis_swaps}[ensemble]
+    futures_or_results = []
+    for k, kT in enumerate(kTs):
+        arguments = dict(kT=float(kT), n_sweeps=n_sweeps, seed=seed + k, **options)
+        if executor is None:
+            futures_or_results.append(run(hamiltonian, spins, **arguments))
+        else:
+            futures_or_results.append(executor.submit(run, hamiltonian, spins, **arguments))
+    return [f if executor is None else f.result() for f in futures_or_results]

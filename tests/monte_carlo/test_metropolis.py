@@ -9,9 +9,11 @@ from matsci_ml.monte_carlo import (
     ONSAGER_TC,
     ClusterHamiltonian,
     metropolis_flips,
+    metropolis_swaps,
     onsager_energy_per_site,
     onsager_magnetization,
     square_lattice_ising,
+    temperature_scan,
 )
 
 
@@ -86,3 +88,53 @@ def test_bad_input_is_rejected():
         ClusterHamiltonian.from_clusters(4, [(1.0, [(1, 1)])])
     with pytest.raises(ValueError, match="at least 3"):
         square_lattice_ising(2)
+
+
+def _exact_averages(hamiltonian, states, kT, dmu=0.0):
+    energies = np.array([hamiltonian.energy(s) for s in states])
+    n_plus = (states == 1).sum(axis=1)
+    omega = energies - dmu * n_plus
+    weights = np.exp(-(omega - omega.min()) / kT)
+    weights /= weights.sum()
+    spread = np.sqrt(weights @ (energies - weights @ energies) ** 2)
+    return weights @ energies, weights @ n_plus, spread
+
+
+def test_semi_grand_canonical_matches_exact_enumeration():
+    hamiltonian = _random_hamiltonian()
+    states = np.array(list(itertools.product([-1, 1], repeat=5)))
+    kT, dmu = 1.1, 0.7
+    exact_energy, exact_plus, spread = _exact_averages(hamiltonian, states, kT, dmu)
+    run = metropolis_flips(hamiltonian, np.ones(5), kT=kT, n_sweeps=400_000, seed=9, dmu=dmu)
+    assert run.energies.mean() == pytest.approx(exact_energy, abs=0.02 * spread)
+    assert (5 * (1 + run.magnetizations) / 2).mean() == pytest.approx(exact_plus, abs=0.02)
+
+
+def test_canonical_swaps_match_exact_enumeration_and_keep_composition():
+    hamiltonian = _random_hamiltonian(n_sites=6, seed=4)
+    states = np.array([s for s in itertools.product([-1, 1], repeat=6) if sum(s) == 0])  # 3 + 3
+    kT = 0.9
+    exact_energy, _, spread = _exact_averages(hamiltonian, states, kT)
+    start = np.array([1, 1, 1, -1, -1, -1])
+    run = metropolis_swaps(hamiltonian, start, kT=kT, n_sweeps=300_000, seed=2)
+    assert run.energies.mean() == pytest.approx(exact_energy, abs=0.02 * spread)
+    assert run.spins.sum() == 0
+    assert run.energies[-1] == pytest.approx(hamiltonian.energy(run.spins), abs=1e-9)
+
+
+def test_temperature_scan_runs_on_an_executor():
+    from concurrent.futures import ProcessPoolExecutor
+
+    hamiltonian = square_lattice_ising(8)
+    kTs = [1.5, 3.5]
+    serial = temperature_scan(hamiltonian, np.ones(64), kTs, n_sweeps=200, seed=3)
+    with ProcessPoolExecutor(max_workers=2) as executor:
+        parallel = temperature_scan(hamiltonian, np.ones(64), kTs, n_sweeps=200, seed=3, executor=executor)
+    for a, b in zip(serial, parallel):
+        np.testing.assert_array_equal(a.energies, b.energies)
+    assert np.abs(serial[0].magnetizations[-50:]).mean() > 0.9 > np.abs(serial[1].magnetizations[-50:]).mean()
+
+
+def test_swaps_need_both_species():
+    with pytest.raises(ValueError, match="need both species"):
+        metropolis_swaps(square_lattice_ising(3), np.ones(9), kT=1.0, n_sweeps=1)
