@@ -132,7 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "lab":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    return args.func(args, extra)
+    from matsci_ml.data import DatasetIntegrityError, DatasetMissingError
+
+    try:
+        return args.func(args, extra)
+    except (DatasetMissingError, DatasetIntegrityError) as error:
+        print(f"matsci-ml {args.command}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -132,3 +132,9 @@ def test_lab_serves_the_lessons_on_localhost():
 
     leftovers = [p for p in psutil.process_iter(["cmdline"]) if f"--port={port}" in " ".join(p.info["cmdline"] or [])]
     assert not leftovers, "stopping `matsci-ml lab` must stop JupyterLab too"
+
+
+def test_missing_data_gives_a_message_not_a_traceback(tmp_path):
+    result = matsci_ml("bench", "featurize", env_update={"MATSCI_ML_DATA": str(tmp_path)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "matsci-ml data fetch matbench_expt_gap" in result.stderr
