@@ -5,6 +5,8 @@ from __future__ import annotations
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian
 from matsci_ml.monte_carlo.ising import (
     ONSAGER_TC,
+    binder_crossing,
+    binder_cumulant,
     onsager_energy_per_site,
     onsager_magnetization,
     square_lattice_ising,
@@ -13,6 +15,6 @@ from matsci_ml.monte_carlo.kinetic import VacancyDiffusion, vacancy_diffusion
 from matsci_ml.monte_carlo.lattices import LATTICES, NeighborTable, neighbor_table
 from matsci_ml.monte_carlo.metropolis import MetropolisRun, metropolis_flips, metropolis_swaps, temperature_scan
 
-__all__ = ["LATTICES", "ONSAGER_TC", "ClusterHamiltonian", "MetropolisRun", "NeighborTable", "VacancyDiffusion",
+__all__ = ["LATTICES", "ONSAGER_TC", "binder_crossing", "binder_cumulant", "ClusterHamiltonian", "MetropolisRun", "NeighborTable", "VacancyDiffusion",
            "metropolis_flips", "metropolis_swaps", "neighbor_table", "temperature_scan", "vacancy_diffusion",
            "onsager_energy_per_site", "onsager_magnetization", "square_lattice_ising"]
