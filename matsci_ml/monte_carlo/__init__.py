@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian
+from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, nearest_neighbour_hamiltonian
 from matsci_ml.monte_carlo.ising import (
     ONSAGER_TC,
     binder_crossing,
@@ -16,5 +16,5 @@ from matsci_ml.monte_carlo.lattices import LATTICES, NeighborTable, neighbor_tab
 from matsci_ml.monte_carlo.metropolis import MetropolisRun, metropolis_flips, metropolis_swaps, temperature_scan
 
 __all__ = ["LATTICES", "ONSAGER_TC", "binder_crossing", "binder_cumulant", "ClusterHamiltonian", "MetropolisRun", "NeighborTable", "VacancyDiffusion",
-           "metropolis_flips", "metropolis_swaps", "neighbor_table", "temperature_scan", "vacancy_diffusion",
+           "metropolis_flips", "metropolis_swaps", "nearest_neighbour_hamiltonian", "neighbor_table", "temperature_scan", "vacancy_diffusion",
            "onsager_energy_per_site", "onsager_magnetization", "square_lattice_ising"]

@@ -163,3 +163,32 @@ def test_binder_cumulant_limits():
     assert binder_cumulant(np.ones(1000)) == pytest.approx(2 / 3)
     gaussian = np.random.default_rng(0).normal(size=200_000)
     assert binder_cumulant(gaussian) == pytest.approx(0.0, abs=0.01)
+
+
+def test_fcc_nearest_neighbour_antiferromagnet_orders_between_1_72_and_1_80():
+    """Binder (1980): at x = 0.5 the fcc NN antiferromagnet orders (L1_0) at k_B T_c = 1.76 J.
+
+    The transition is first order, so heating or cooling runs show hysteresis. Instead we start from
+    coexistence -- half the cell L1_0-ordered, half random -- and let the stable phase grow: the energy
+    falls towards the ordered value (-2 J per site at T = 0) below T_c and rises to the disordered
+    value (about -1.3 J) above it.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from matsci_ml.monte_carlo import nearest_neighbour_hamiltonian, neighbor_table
+
+    size = 8
+    table = neighbor_table("fcc", size)
+    hamiltonian = nearest_neighbour_hamiltonian(table.neighbors, 1.0)
+    sublattice = np.arange(table.n_sites) % 4               # the 4 simple-cubic sublattices of fcc
+    ordered = np.where((sublattice == 0) | (sublattice == 3), 1, -1)   # L1_0, layers along z
+    assert hamiltonian.energy(ordered) / table.n_sites == pytest.approx(-2.0)
+    start = ordered.copy()
+    random_half = (np.arange(table.n_sites) // 4) // size**2 >= size // 2
+    start[random_half] = np.random.default_rng(0).permutation(ordered[random_half])
+    with ProcessPoolExecutor(max_workers=2) as executor:
+        below, above = temperature_scan(hamiltonian, start, [1.72, 1.80], n_sweeps=4000, ensemble="swaps",
+                                        seed=11, executor=executor)
+    assert below.energies[-500:].mean() / table.n_sites < -1.65   # the ordered phase took over
+    assert above.energies[-500:].mean() / table.n_sites > -1.45   # the disordered phase took over
+    assert start.sum() == below.spins.sum() == above.spins.sum() == 0
