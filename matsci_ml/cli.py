@@ -38,7 +38,7 @@ def _cmd_data(args: argparse.Namespace, extra: list[str]) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
-    root = Path(args.dir).resolve() if getattr(args, "dir", None) else data_dir()
+    root = Path(args.dir).resolve() if args.dir else data_dir()
     if args.action == "list":
         for d in datasets:
             size = f"{d.size_bytes / 1e6:.2f} MB" if d.size_bytes else "size unknown"

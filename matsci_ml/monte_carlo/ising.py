@@ -19,22 +19,15 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ellipk
 
-from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian
+from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, nearest_neighbour_hamiltonian
+from matsci_ml.monte_carlo.lattices import neighbor_table
 
 ONSAGER_TC = 2.0 / np.log(1.0 + np.sqrt(2.0))
 
 
 def square_lattice_ising(size: int, *, coupling: float = 1.0) -> ClusterHamiltonian:
-    """Periodic ``size`` x ``size`` Ising model; site ``x + size*y``; ``coupling`` is J (> 0: ferromagnet)."""
-    if size < 3:
-        raise ValueError(f"size must be at least 3 for distinct periodic neighbours, got {size}")
-    bonds = []
-    for y in range(size):
-        for x in range(size):
-            site = x + size * y
-            bonds.append((site, (x + 1) % size + size * y))
-            bonds.append((site, x + size * ((y + 1) % size)))
-    return ClusterHamiltonian.from_clusters(size * size, [(-coupling, bonds)])
+    """Periodic ``size`` x ``size`` Ising model; ``coupling`` is J (> 0: ferromagnet), E = -J sum sigma_i sigma_j."""
+    return nearest_neighbour_hamiltonian(neighbor_table("square", size).neighbors, -coupling)
 
 
 def onsager_energy_per_site(temperature: float) -> float:
