@@ -1,0 +1,189 @@
+"""Energies of lattice configurations from an ASE calculator (EMT standing in for DFT), cached on disk.
+
+The quantity a binary cluster expansion fits is the mixing (formation) energy per site,
+
+.. math:: \\Delta E(\\sigma) = \\frac{E(\\sigma)}{N} - x\\,\\varepsilon_A - (1 - x)\\,\\varepsilon_B ,
+
+where :math:`x` is the fraction of species A (the +1 species), and :math:`\\varepsilon_A`,
+:math:`\\varepsilon_B` are the energies per atom of the relaxed pure elements on the same lattice.
+:math:`\\Delta E < 0` means the configuration is more stable than the phase-separated elements.
+
+Three levels of relaxation (``relax``):
+
+``"none"``
+    ideal lattice positions at the Vegard's-law lattice constant :math:`a(x) = x a_A + (1-x) a_B`;
+``"volume"``
+    ideal positions, volume relaxed (the lattice scaled isotropically to the energy minimum);
+``"full"``
+    cell shape, volume and positions relaxed (``FrechetCellFilter`` + BFGS to 5 meV/A).
+
+In every case the cluster expansion uses the *ideal* configuration: relaxations belong to the energy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from ase import Atoms
+from ase.build import bulk
+from ase.calculators.emt import EMT
+from ase.filters import FrechetCellFilter
+from ase.optimize import BFGS
+from scipy.optimize import minimize_scalar
+
+RELAX_MODES = ("none", "volume", "full")
+
+
+@dataclass
+class TrainingSet:
+    """Labelled configurations.
+
+    Attributes
+    ----------
+    structures : list of ase.Atoms
+        Ideal-lattice configurations (what the cluster expansion sees).
+    concentration : ndarray
+        :math:`x`, fraction of the first species.
+    energy_per_atom : ndarray
+        Oracle energy per atom, eV/atom.
+    mixing_energy : ndarray
+        :math:`\\Delta E`, eV/site.
+    species, relax, references
+        The two elements, the relaxation mode, and the pure-element energies (eV/atom) and lattice
+        constants (A) used as references.
+    """
+
+    structures: list
+    concentration: np.ndarray
+    energy_per_atom: np.ndarray
+    mixing_energy: np.ndarray
+    species: tuple
+    relax: str
+    references: dict
+
+    def __len__(self) -> int:
+        return len(self.structures)
+
+
+def _relaxed_energy(atoms: Atoms, relax: str, calculator) -> float:
+    atoms = atoms.copy()
+    atoms.calc = calculator()
+    if relax == "volume":
+        cell = atoms.get_cell().copy()
+
+        def energy(scale):
+            atoms.set_cell(cell * scale, scale_atoms=True)
+            return atoms.get_potential_energy()
+
+        return float(minimize_scalar(energy, bounds=(0.85, 1.2), method="bounded", options={"xatol": 1e-5}).fun) / len(atoms)
+    if relax == "full":
+        BFGS(FrechetCellFilter(atoms), logfile=None).run(fmax=0.005, steps=500)
+    return float(atoms.get_potential_energy()) / len(atoms)
+
+
+def pure_element_references(species, lattice: str = "fcc", calculator=EMT) -> dict:
+    """Relaxed lattice constant (A) and energy per atom (eV) of each pure element on ``lattice``."""
+    references = {}
+    for element in species:
+        guess = bulk(element, lattice).cell.lengths()[0] * (np.sqrt(2) if lattice == "fcc" else 2 / np.sqrt(3))
+        atoms = bulk(element, lattice, a=guess)
+        atoms.calc = calculator()
+
+        def energy(a):
+            atoms.set_cell(bulk(element, lattice, a=a).get_cell(), scale_atoms=True)
+            return atoms.get_potential_energy()
+
+        result = minimize_scalar(energy, bounds=(0.85 * guess, 1.2 * guess), method="bounded", options={"xatol": 1e-6})
+        references[element] = {"lattice_constant": float(result.x), "energy_per_atom": float(result.fun)}
+    return references
+
+
+def _cache_key(atoms: Atoms, relax: str, calculator) -> str:
+    text = json.dumps([getattr(calculator, "__name__", str(calculator)), relax, atoms.get_chemical_symbols(),
+                       np.round(atoms.get_cell()[:], 5).tolist(), np.round(atoms.get_positions(), 5).tolist()])
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _read_cache(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"the label cache {path} is not valid JSON ({error}); delete it to recompute the labels") from None
+
+
+def _write_cache(path: Path, cache: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
+    with os.fdopen(handle, "w") as stream:
+        json.dump(cache, stream, indent=0, sort_keys=True)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)   # atomic: a crash never leaves a half-written cache
+
+
+def label_structures(structures, species, *, relax: str = "volume", calculator=EMT, lattice: str = "fcc",
+                     cache: str | os.PathLike | None = None, progress: bool = False) -> TrainingSet:
+    """Label ideal-lattice configurations with ``calculator`` (default EMT); returns a :class:`TrainingSet`.
+
+    Parameters
+    ----------
+    structures : list of ase.Atoms
+        Configurations on the ideal parent lattice (e.g. from :func:`enumerate_structures`).
+    species : pair of str
+        The two elements; :math:`x` counts the first.
+    relax : {"none", "volume", "full"}
+        See the module docstring.
+    calculator : callable
+        Returns a fresh ASE calculator (a class such as ``EMT`` works).
+    cache : path, optional
+        JSON file of energies already computed (keyed by calculator, relaxation and structure);
+        missing entries are computed and the file is rewritten atomically every 50 new labels and at
+        the end, so an interrupted run resumes where it stopped.
+    progress : bool
+        Show a progress bar.
+    """
+    if relax not in RELAX_MODES:
+        raise ValueError(f"relax must be one of {RELAX_MODES}, got {relax!r}")
+    species = tuple(species)
+    references = pure_element_references(species, lattice, calculator)
+    a_first, a_second = (references[s]["lattice_constant"] for s in species)
+    cache_path = Path(cache) if cache is not None else None
+    stored = _read_cache(cache_path) if cache_path else {}
+    concentration, energies, added = [], [], 0
+    iterator = structures
+    if progress:
+        from tqdm.auto import tqdm
+        iterator = tqdm(structures, desc=f"{calculator.__name__ if hasattr(calculator, '__name__') else 'oracle'} "
+                                          f"labels ({relax})", unit="structure")
+    for atoms in iterator:
+        symbols = np.array(atoms.get_chemical_symbols())
+        unknown = sorted(set(symbols) - set(species))
+        if unknown:
+            raise ValueError(f"a structure contains {', '.join(unknown)}; the species are {species}")
+        x = float(np.mean(symbols == species[0]))
+        # start every relaxation from Vegard's law, scaled from the structure's own lattice constant
+        reference_a = bulk(species[0], lattice, a=1.0).get_volume() ** (1 / 3)
+        current_a = (atoms.get_volume() / len(atoms)) ** (1 / 3) / reference_a
+        scaled = atoms.copy()
+        scaled.set_cell(atoms.get_cell() * (x * a_first + (1 - x) * a_second) / current_a, scale_atoms=True)
+        key = _cache_key(scaled, relax, calculator)
+        if key not in stored:
+            stored[key] = _relaxed_energy(scaled, relax, calculator)
+            added += 1
+            if cache_path and added % 50 == 0:   # long runs lose at most 50 labels if interrupted
+                _write_cache(cache_path, stored)
+        concentration.append(x)
+        energies.append(stored[key])
+    if cache_path and added:
+        _write_cache(cache_path, stored)
+    concentration, energies = np.array(concentration), np.array(energies)
+    pure = np.array([references[s]["energy_per_atom"] for s in species])
+    mixing = energies - concentration * pure[0] - (1 - concentration) * pure[1]
+    return TrainingSet(list(structures), concentration, energies, mixing, species, relax, references)
