@@ -54,3 +54,91 @@ def bench_featurize(formulas: list[str] | None = None) -> BenchResult:
     return BenchResult(f"featurize {len(formulas)} compositions (146 features: Magpie + valence + stoichiometry)",
                        ours_s, "matminer (ElementProperty magpie + ValenceOrbital + Stoichiometry)", peer_s,
                        float(np.nanmax(np.abs(ours_x - peer_x))))
+
+
+@dataclass
+class RateBench:
+    """Attempted moves per second of our kernel and of each peer, measured back to back in one process."""
+
+    task: str
+    unit: str
+    ours: float
+    peers: dict          # name -> rate, or a string saying why it was not measured
+    agreement: str = ""
+
+    def ratio(self, peer: str) -> float:
+        return self.ours / self.peers[peer]
+
+    def __str__(self) -> str:
+        lines = [self.task, f"  ours (matsci_ml, numba): {self.ours:14,.0f} {self.unit}"]
+        for name, rate in self.peers.items():
+            if isinstance(rate, str):
+                lines.append(f"  {name}: {rate}")
+            else:
+                lines.append(f"  {name}: {rate:14,.0f} {self.unit}   ours is {self.ours / rate:,.1f}x faster")
+        if self.agreement:
+            lines.append(f"  {self.agreement}")
+        return "\n".join(lines)
+
+
+#: the benchmark system of `bench mc`: fcc, a = 4 A, pairs to the 3rd neighbour plus the NN triplet (ECIs in eV/site)
+MC_BENCH_ECIS = {"0": 0.0, "1": 0.0, "2_2.828": 0.020, "2_4.000": -0.004, "2_4.899": 0.002, "3_2.828": 0.001}
+
+
+def bench_mc(repeat: int = 10, temperature_K: float = 2000.0, our_sweeps: int = 400, peer_steps: int = 40_000,
+             seed: int = 0) -> RateBench:
+    """Canonical swap Monte Carlo on a 4 repeat^3-site fcc binary, 50/50, above the ordering temperature.
+
+    Every installed peer (CLEASE, icet, smol) runs the same cluster space and ECIs on the same starting
+    configuration; the energies of that configuration are compared first.
+    """
+    from ase.build import bulk
+
+    from matsci_ml.cluster_expansion import ClusterSpace
+    from matsci_ml.monte_carlo import metropolis_swaps
+
+    kB = 8.617333262e-5
+    space = ClusterSpace(bulk("Cu", "fcc", a=4.0), {2: 5.0, 3: 3.0}, ("Cu", "Pt"))
+    ecis = np.array([MC_BENCH_ECIS[name] for name in space.names])
+    atoms = bulk("Cu", "fcc", a=4.0, cubic=True).repeat(repeat)
+    symbols = np.array(["Cu", "Pt"] * (len(atoms) // 2))
+    np.random.default_rng(seed).shuffle(symbols)
+    atoms.symbols = symbols
+    hamiltonian = space.hamiltonian(atoms, ecis)
+    spins = space.occupations(atoms)
+    metropolis_swaps(hamiltonian, spins, kT=kB * temperature_K, n_sweeps=1, seed=seed)   # compile / load cache
+    start = time.perf_counter()
+    metropolis_swaps(hamiltonian, spins, kT=kB * temperature_K, n_sweeps=our_sweeps, seed=seed)
+    ours = our_sweeps * len(atoms) / (time.perf_counter() - start)
+
+    peers: dict = {}
+    agreement = ""
+    try:
+        import tempfile
+
+        from clease.calculator import attach_calculator
+        from clease.montecarlo import Montecarlo
+        from clease.settings import CEBulk, Concentration
+
+        with tempfile.TemporaryDirectory() as folder:
+            settings = CEBulk(Concentration(basis_elements=[["Cu", "Pt"]]), crystalstructure="fcc", a=4.0,
+                              size=[3, 3, 3], max_cluster_dia=[5.0, 4.1], db_name=f"{folder}/clease.db")
+            clease_names = ["c0", "c1_0", "c2_d0000_0_00", "c2_d0001_0_00", "c2_d0002_0_00", "c3_d0000_0_000"]
+            peer_atoms = attach_calculator(settings, atoms=atoms.copy(), eci=dict(zip(clease_names, ecis)))
+            difference = abs(peer_atoms.get_potential_energy() - hamiltonian.energy(spins)) / len(atoms)
+            agreement = f"energy of the starting configuration, ours vs CLEASE: {difference:.1e} eV/site apart"
+            mc = Montecarlo(peer_atoms, temperature_K)
+            mc.run(steps=100)
+            start = time.perf_counter()
+            mc.run(steps=peer_steps)
+            peers["CLEASE (C++)"] = peer_steps / (time.perf_counter() - start)
+    except ImportError:
+        peers["CLEASE (C++)"] = "not installed (pip install -e '.[bench]')"
+    for name, module in [("icet (C++)", "icet"), ("smol (Cython)", "smol")]:
+        try:
+            __import__(module)
+            peers[name] = "installed, but not wired into this benchmark yet"
+        except ImportError:
+            peers[name] = f"not installed (pip install {module}; builds from source)"
+    return RateBench(f"canonical swap Monte Carlo, {len(atoms)}-site fcc binary 50/50, pairs to the 3rd neighbour "
+                     f"+ NN triplet, {temperature_K:.0f} K", "attempted swaps/s", ours, peers, agreement)

@@ -34,18 +34,29 @@ class ClusterHamiltonian:
         Sites of every cluster, padded with -1.
     interactions : ndarray of float64, shape (n_clusters,)
         :math:`V_c` of every cluster.
-    site_partners : ndarray of int32, shape (n_sites, max_per_site, max_size - 1)
-        For site i and its k-th cluster, the *other* sites of that cluster (-1 padded).
-    site_interactions : ndarray of float64, shape (n_sites, max_per_site)
-        :math:`V_c` of the k-th cluster of site i (0 for padding).
+    point_values : ndarray of float64, shape (n_sites,)
+        Sum of the single-site interactions of each site.
+    pair_partners : ndarray of int32, shape (n_sites, max_pairs_per_site)
+        For site i, the other site of each pair containing it, sorted by interaction.
+    pair_values : ndarray of float64, shape (1 or n_sites, max_pairs_per_site)
+        :math:`V_c` of those pairs. When every site sees the same sorted list of interactions (a
+        translation-invariant Hamiltonian such as a cluster expansion) a single row is shared by all
+        sites, which keeps the tables the kernels read small enough to stay in cache.
+    multi_partners, multi_values : ndarrays, shapes (n_sites, max_per_site, max_size - 1), (1 or n_sites, max_per_site)
+        The same for clusters of three or more sites. Missing entries (a site in fewer clusters, a
+        cluster smaller than the largest) point at index ``n_sites``, which the kernels read as a +1
+        sentinel appended to the spins, with interaction 0.
     """
 
     n_sites: int
     constant: float
     clusters: np.ndarray
     interactions: np.ndarray
-    site_partners: np.ndarray
-    site_interactions: np.ndarray
+    point_values: np.ndarray
+    pair_partners: np.ndarray
+    pair_values: np.ndarray
+    multi_partners: np.ndarray
+    multi_values: np.ndarray
 
     @classmethod
     def from_clusters(cls, n_sites: int, terms: list[tuple[float, list[tuple[int, ...]]]],
@@ -71,25 +82,44 @@ class ClusterHamiltonian:
         clusters_arr = np.full((len(flat), max_size), -1, dtype=np.int32)
         for k, cluster in enumerate(flat):
             clusters_arr[k, : len(cluster)] = cluster
-        per_site: list[list[int]] = [[] for _ in range(n_sites)]
-        for k, cluster in enumerate(flat):
-            for site in cluster:
-                per_site[site].append(k)
-        max_per_site = max((len(p) for p in per_site), default=0)
-        partners = np.full((n_sites, max(max_per_site, 1), max(max_size - 1, 1)), -1, dtype=np.int32)
-        site_values = np.zeros((n_sites, max(max_per_site, 1)))
-        for site, ks in enumerate(per_site):
-            for slot, k in enumerate(ks):
-                others = [s for s in flat[k] if s != site]
-                partners[site, slot, : len(others)] = others
-                site_values[site, slot] = values[k]
-        return cls(n_sites, float(constant), clusters_arr, np.asarray(values), partners, site_values)
+        point_values = np.zeros(n_sites)
+        pairs: list[list[tuple[list[int], float]]] = [[] for _ in range(n_sites)]
+        multis: list[list[tuple[list[int], float]]] = [[] for _ in range(n_sites)]
+        for cluster, value in zip(flat, values):
+            if len(cluster) == 1:
+                point_values[cluster[0]] += value
+            else:
+                table = pairs if len(cluster) == 2 else multis
+                for site in cluster:
+                    table[site].append(([s for s in cluster if s != site], value))
+        pair_partners, pair_values = _site_tables(pairs, 1, n_sites)
+        multi_partners, multi_values = _site_tables(multis, max(max_size - 1, 1), n_sites)
+        return cls(n_sites, float(constant), clusters_arr, np.asarray(values), point_values,
+                   pair_partners[:, :, 0].copy(), pair_values, multi_partners, multi_values)
+
+    def tables(self) -> tuple:
+        """The per-site tables the numba kernels read, as one tuple."""
+        return (self.point_values, self.pair_partners, self.pair_values, self.multi_partners, self.multi_values)
 
     def energy(self, spins: np.ndarray) -> float:
         """Total energy :math:`E(\\sigma)` of a configuration, computed from scratch."""
         spins = check_spins(spins, self.n_sites)
         padded = np.append(spins, 1).astype(float)   # index -1 (padding) reads +1
         return float(self.constant + np.sum(self.interactions * np.prod(padded[self.clusters], axis=1)))
+
+
+def _site_tables(entries_per_site, width: int, n_sites: int):
+    """Per-site lists of (other sites, V) -> padded partner array and value rows (one shared row if possible)."""
+    n_entries = max(1, max((len(e) for e in entries_per_site), default=0))
+    partners = np.full((n_sites, n_entries, width), n_sites, dtype=np.int32)
+    values = np.zeros((n_sites, n_entries))
+    for site, entries in enumerate(entries_per_site):
+        for slot, (others, value) in enumerate(sorted(entries, key=lambda e: e[1])):
+            partners[site, slot, : len(others)] = others
+            values[site, slot] = value
+    if n_sites and np.all(values == values[0]):
+        values = values[:1].copy()
+    return partners, values
 
 
 def check_spins(spins, n_sites: int) -> np.ndarray:

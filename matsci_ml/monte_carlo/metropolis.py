@@ -17,35 +17,35 @@ from numba import njit
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_spins
 
 
-@njit(cache=True)
-def _flip_energy_change(spins, site, partners, values):
-    field = 0.0
-    for k in range(partners.shape[1]):
-        value = values[site, k]
-        if value == 0.0:
-            continue
-        product = 1
-        for m in range(partners.shape[2]):
-            other = partners[site, k, m]
-            if other < 0:
-                break
-            product *= spins[other]
-        field += value * product
+@njit(cache=True, fastmath=True)
+def _flip_energy_change(spins, site, tables):
+    # spins carries a trailing +1 sentinel that padded table entries point at
+    point_values, pair_partners, pair_values, multi_partners, multi_values = tables
+    pair_row = site if pair_values.shape[0] > 1 else 0
+    multi_row = site if multi_values.shape[0] > 1 else 0
+    field = point_values[site]
+    for k in range(pair_partners.shape[1]):
+        field += pair_values[pair_row, k] * spins[pair_partners[site, k]]
+    for k in range(multi_partners.shape[1]):
+        product = multi_values[multi_row, k]
+        for m in range(multi_partners.shape[2]):
+            product *= spins[multi_partners[site, k, m]]
+        field += product
     return -2.0 * spins[site] * field
 
 
 @njit(cache=True)
-def _metropolis_flip_kernel(spins, partners, values, beta, dmu, n_sweeps, seed, energy, energies, magnetizations):
+def _metropolis_flip_kernel(spins, tables, beta, dmu, n_sweeps, seed, energy, energies, magnetizations):
     np.random.seed(seed)
-    n_sites = spins.shape[0]
+    n_sites = spins.shape[0] - 1    # the last entry is the +1 sentinel
     accepted = 0
-    total_spin = 0
+    total_spin = 0.0
     for i in range(n_sites):
         total_spin += spins[i]
     for sweep in range(n_sweeps):
         for _ in range(n_sites):
             site = np.random.randint(n_sites)
-            delta = _flip_energy_change(spins, site, partners, values)
+            delta = _flip_energy_change(spins, site, tables)
             # semi-grand potential E - dmu * N(+1): a flip of sigma changes N(+1) by -sigma
             cost = delta + dmu * spins[site]
             if cost <= 0.0 or np.random.random() < np.exp(-beta * cost):
@@ -59,12 +59,12 @@ def _metropolis_flip_kernel(spins, partners, values, beta, dmu, n_sweeps, seed, 
 
 
 @njit(cache=True)
-def _metropolis_swap_kernel(spins, partners, values, beta, n_sweeps, seed, energy, energies,
+def _metropolis_swap_kernel(spins, tables, beta, n_sweeps, seed, energy, energies,
                             plus_sites, minus_sites):
     # plus_sites / minus_sites list the sites holding +1 / -1; a swap exchanges one of each, so
     # the composition is fixed. Energy change of a swap = flip i, then flip j in the new state.
     np.random.seed(seed)
-    n_sites = spins.shape[0]
+    n_sites = spins.shape[0] - 1    # the last entry is the +1 sentinel
     n_plus, n_minus = plus_sites.shape[0], minus_sites.shape[0]
     accepted = 0
     for sweep in range(n_sweeps):
@@ -72,9 +72,9 @@ def _metropolis_swap_kernel(spins, partners, values, beta, n_sweeps, seed, energ
             a = np.random.randint(n_plus)
             b = np.random.randint(n_minus)
             i, j = plus_sites[a], minus_sites[b]
-            delta = _flip_energy_change(spins, i, partners, values)
+            delta = _flip_energy_change(spins, i, tables)
             spins[i] = -spins[i]
-            delta += _flip_energy_change(spins, j, partners, values)
+            delta += _flip_energy_change(spins, j, tables)
             if delta <= 0.0 or np.random.random() < np.exp(-beta * delta):
                 spins[j] = -spins[j]
                 plus_sites[a], minus_sites[b] = j, i
@@ -134,9 +134,10 @@ def metropolis_flips(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
     spins = _check_run(hamiltonian, spins, kT, n_sweeps)
     energies = np.empty(n_sweeps)
     magnetizations = np.empty(n_sweeps)
-    _, accepted = _metropolis_flip_kernel(spins, hamiltonian.site_partners, hamiltonian.site_interactions,
-                                          1.0 / kT, float(dmu), n_sweeps, seed, hamiltonian.energy(spins),
-                                          energies, magnetizations)
+    work = _working_copy(spins)
+    _, accepted = _metropolis_flip_kernel(work, hamiltonian.tables(), 1.0 / kT, float(dmu), n_sweeps, seed,
+                                          hamiltonian.energy(spins), energies, magnetizations)
+    spins = work[:-1].astype(np.int8)
     return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites))
 
 
@@ -153,11 +154,20 @@ def metropolis_swaps(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
     if len(plus_sites) == 0 or len(minus_sites) == 0:
         raise ValueError("canonical swaps need both species: the configuration is all +1 or all -1")
     energies = np.empty(n_sweeps)
-    _, accepted = _metropolis_swap_kernel(spins, hamiltonian.site_partners, hamiltonian.site_interactions,
-                                          1.0 / kT, n_sweeps, seed, hamiltonian.energy(spins), energies,
-                                          plus_sites, minus_sites)
+    work = _working_copy(spins)
+    _, accepted = _metropolis_swap_kernel(work, hamiltonian.tables(), 1.0 / kT, n_sweeps, seed,
+                                          hamiltonian.energy(spins), energies, plus_sites, minus_sites)
+    spins = work[:-1].astype(np.int8)
     magnetizations = np.full(n_sweeps, spins.mean())
     return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites))
+
+
+def _working_copy(spins: np.ndarray) -> np.ndarray:
+    """Spins as float64 with a trailing +1 sentinel: padded table entries point at it, so the kernels
+    multiply without branching."""
+    work = np.ones(len(spins) + 1)
+    work[:-1] = spins
+    return work
 
 
 def _check_run(hamiltonian: ClusterHamiltonian, spins, kT: float, n_sweeps: int) -> np.ndarray:
