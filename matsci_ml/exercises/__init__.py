@@ -104,6 +104,26 @@ class Exercise:
         print(self.solution_code.strip())
 
 
+def numbers_close(tolerance: float) -> Callable[..., tuple[bool, str]]:
+    """A ``compare`` for answers given as ``{name: number}``: right when every number is within ``tolerance``."""
+
+    def compare(answer: Any, reference: dict[str, float], **_: Any) -> tuple[bool, str]:
+        if not isinstance(answer, dict):
+            return False, f"Answer with a dict with keys {sorted(reference)}."
+        wrong = []
+        for key, value in reference.items():
+            try:
+                if abs(float(answer.get(key, float("nan"))) - value) > tolerance:
+                    wrong.append(key)
+            except (TypeError, ValueError):
+                wrong.append(key)
+        if wrong:
+            return False, f"not right yet: {', '.join(wrong)}."
+        return True, ", ".join(f"{k} = {v:.4g}" for k, v in reference.items()) + "."
+
+    return compare
+
+
 _REGISTRY: dict[str, Exercise] = {}
 
 
@@ -129,4 +149,4 @@ def all_exercises() -> list[Exercise]:
 
 
 def _load_all() -> None:
-    from matsci_ml.exercises import lesson01, lesson02, lesson03  # noqa: F401  (register on import)
+    from matsci_ml.exercises import lesson01, lesson02, lesson03, lesson04  # noqa: F401  (register on import)

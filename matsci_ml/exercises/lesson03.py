@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from matsci_ml.exercises import Exercise, register
-
-
-def _numbers_close(answer: Any, reference: dict[str, float], **_: Any) -> tuple[bool, str]:
-    if not isinstance(answer, dict):
-        return False, f"Answer with a dict with keys {sorted(reference)}."
-    wrong = []
-    for key, value in reference.items():
-        try:
-            if abs(float(answer.get(key, float("nan"))) - value) > 1e-6:
-                wrong.append(key)
-        except (TypeError, ValueError):
-            wrong.append(key)
-    if wrong:
-        return False, f"not right yet: {', '.join(wrong)}."
-    return True, ", ".join(f"{k} = {v:.4f}" for k, v in reference.items()) + "."
+from matsci_ml.exercises import Exercise, numbers_close, register
 
 
 register(Exercise(
@@ -30,7 +13,7 @@ register(Exercise(
     solution_code='''import numpy as np
 true, predicted = np.array([0.0, 1.1, 3.4, 5.5]), np.array([0.3, 0.9, 2.5, 6.1])
 answer = {"mae": np.mean(np.abs(predicted - true)), "rmse": np.sqrt(np.mean((predicted - true) ** 2))}''',
-    compare=_numbers_close,
+    compare=numbers_close(1e-6),
 ))
 
 register(Exercise(
@@ -44,5 +27,5 @@ register(Exercise(
 precision, recall = tp / (tp + fp), tp / (tp + fn)
 answer = {"precision": precision, "recall": recall, "f1": 2 * precision * recall / (precision + recall),
           "balanced_accuracy": 0.5 * (recall + tn / (tn + fp))}''',
-    compare=_numbers_close,
+    compare=numbers_close(1e-6),
 ))
