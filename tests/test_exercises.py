@@ -82,3 +82,30 @@ def test_best_feature_accepts_ties():
     features = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "same as a": [1.0, 2.0, 3.0, 4.0]})
     target = pd.Series([1.1, 1.9, 3.2, 3.9])
     assert exercise("02.best-correlated-feature").check("same as a", features=features, target=target).correct
+
+
+def test_lesson04_exercises_match_the_library():
+    from ase.build import bulk
+
+    from matsci_ml.cluster_expansion import ClusterSpace
+
+    l12 = bulk("Cu", "fcc", a=3.76, cubic=True)
+    l12.symbols = "PtCuCuCu"
+    phi = ClusterSpace(bulk("Cu", "fcc", a=3.76), {2: 3.8}, ("Cu", "Pt")).correlations(l12)
+    ex = exercise("04.l12-correlations")
+    assert ex.check({"point": phi[1], "nn": phi[2], "second": phi[3]})   # the hand count equals the library
+    assert not ex.check({"point": 0.75, "nn": 0.0, "second": 1.0})       # x instead of <sigma> is wrong
+    assert exercise("04.count-configurations").check({"total": 65536, "half": 12870})
+    ag_pd = exercise("04.ag-pd-does-not-order").reference()
+    assert ag_pd["negative"] == 0 and ag_pd["lowest"] > 0                 # EMT Ag-Pd phase-separates
+
+
+def test_lesson05_exercises():
+    assert exercise("05.acceptance").check({"p300": 0.14456, "p1000": 0.55977})
+    assert not exercise("05.acceptance").check({"p300": 1.0, "p1000": 1.0})
+    assert exercise("05.random-walk").check({"d_vacancy": 1.3005e-10, "d_tracer": 1.01634e-14})
+    assert not exercise("05.random-walk").check({"d_vacancy": 1.3005e-8, "d_tracer": 1.01634e-12})
+    tc = exercise("05.onsager-tc")
+    assert tc.check({"exact": 2.269185, "ours": 2.25}, tc_estimate=2.25)
+    with pytest.raises(TypeError, match="tc_estimate"):
+        tc.check({"exact": 2.269185, "ours": 2.25})

@@ -124,6 +124,24 @@ def numbers_close(tolerance: float) -> Callable[..., tuple[bool, str]]:
     return compare
 
 
+def relative_close(tolerance: float) -> Callable[..., tuple[bool, str]]:
+    """Like :func:`numbers_close`, with a relative tolerance (for quantities such as 1e-9 m^2/s)."""
+
+    def compare(answer: Any, reference: dict[str, float], **_: Any) -> tuple[bool, str]:
+        if not isinstance(answer, dict):
+            return False, f"Answer with a dict with keys {sorted(reference)}."
+        scaled = {}
+        for key, value in reference.items():
+            try:
+                scaled[key] = float(answer.get(key, float("nan"))) / value
+            except (TypeError, ValueError, ZeroDivisionError):
+                scaled[key] = float("nan")
+        correct, message = numbers_close(tolerance)(scaled, {key: 1.0 for key in reference})
+        return correct, (", ".join(f"{k} = {v:.4g}" for k, v in reference.items()) + ".") if correct else message
+
+    return compare
+
+
 _REGISTRY: dict[str, Exercise] = {}
 
 
@@ -149,4 +167,4 @@ def all_exercises() -> list[Exercise]:
 
 
 def _load_all() -> None:
-    from matsci_ml.exercises import lesson01, lesson02, lesson03, lesson04  # noqa: F401  (register on import)
+    from matsci_ml.exercises import lesson01, lesson02, lesson03, lesson04, lesson05  # noqa: F401  (register on import)
