@@ -142,3 +142,65 @@ def bench_mc(repeat: int = 10, temperature_K: float = 2000.0, our_sweeps: int = 
             peers[name] = f"not installed (pip install {module}; builds from source)"
     return RateBench(f"canonical swap Monte Carlo, {len(atoms)}-site fcc binary 50/50, pairs to the 3rd neighbour "
                      f"+ NN triplet, {temperature_K:.0f} K", "attempted swaps/s", ours, peers, agreement)
+
+
+def bench_kmc(repeat: int = 20, temperature_K: float = 1000.0, our_events: int = 500_000, peer_events: int = 2_000,
+              seed: int = 0) -> RateBench:
+    """Vacancy kinetic MC with CE (Bell-Evans-Polanyi) barriers on a 4 repeat^3-site fcc Cu-Pt alloy, 50/50.
+
+    Barriers E_a = E_0 + (E_after - E_before)/2 with E_0 = 0.5 eV (Cu) / 0.6 eV (Pt), the same cluster space as
+    ``bench mc``. CLEASE needs the vacancy as a third species, so it runs the ternary (Cu, Pt, X) expansion on
+    the same clusters with our ECIs on the Cu-Pt functions and zero on the vacancy ones: the same work per event,
+    not the same numbers. Setup (tables, CLEASE's correlation functions) is excluded from both timings.
+    """
+    from ase.build import bulk
+
+    from matsci_ml.cluster_expansion import ClusterSpace
+    from matsci_ml.monte_carlo import alloy_vacancy_kmc, neighbor_table
+
+    kB = 8.617333262e-5
+    space = ClusterSpace(bulk("Cu", "fcc", a=4.0), {2: 5.0, 3: 3.0}, ("Cu", "Pt"))
+    ecis = np.array([MC_BENCH_ECIS[name] for name in space.names])
+    atoms = bulk("Cu", "fcc", a=4.0, cubic=True).repeat(repeat)
+    symbols = np.array(["Cu", "Pt"] * (len(atoms) // 2))
+    np.random.default_rng(seed).shuffle(symbols)
+    atoms.symbols = symbols
+    hamiltonian = space.hamiltonian(atoms, ecis)
+    table = neighbor_table("fcc", repeat)
+    spins = space.occupations(atoms)
+    options = dict(kT=kB * temperature_K, barrier=(0.5, 0.6), lattice_constant=4.0, seed=seed)
+    start = time.perf_counter()
+    alloy_vacancy_kmc(hamiltonian, table, spins, 0, n_events=10, **options)
+    setup = time.perf_counter() - start
+    start = time.perf_counter()
+    alloy_vacancy_kmc(hamiltonian, table, spins, 0, n_events=our_events, **options)
+    ours = our_events / max(time.perf_counter() - start - setup, 1e-9)
+
+    peers: dict = {}
+    try:
+        import tempfile
+
+        from clease.calculator import attach_calculator
+        from clease.corr_func import CorrFunction
+        from clease.montecarlo import BEPBarrier, KineticMonteCarlo, NeighbourSwap
+        from clease.settings import CEBulk, Concentration
+
+        with tempfile.TemporaryDirectory() as folder:
+            settings = CEBulk(Concentration(basis_elements=[["Cu", "Pt", "X"]]), crystalstructure="fcc", a=4.0,
+                              size=[3, 3, 3], max_cluster_dia=[5.0, 4.1], db_name=f"{folder}/clease.db")
+            names = list(CorrFunction(settings).get_cf(settings.atoms).keys())
+            binary = dict(zip(["c0", "c1_0", "c2_d0000_0_00", "c2_d0001_0_00", "c2_d0002_0_00", "c3_d0000_0_000"], ecis))
+            peer_atoms = atoms.copy()
+            peer_atoms.symbols[0] = "X"
+            peer_atoms = attach_calculator(settings, atoms=peer_atoms, eci={n: binary.get(n, 0.0) for n in names})
+            kmc = KineticMonteCarlo(peer_atoms, temperature_K, BEPBarrier({"Cu": 0.5, "Pt": 0.6}),
+                                    [NeighbourSwap(peer_atoms, 0.75 * 4.0)])
+            kmc.run(10, 0)
+            vacancy = int(np.flatnonzero(np.array(peer_atoms.get_chemical_symbols()) == "X")[0])
+            start = time.perf_counter()
+            kmc.run(peer_events, vacancy)
+            peers["CLEASE KineticMonteCarlo (C++ CE, Python loop)"] = peer_events / (time.perf_counter() - start)
+    except ImportError:
+        peers["CLEASE KineticMonteCarlo"] = "not installed (pip install -e '.[bench]')"
+    return RateBench(f"vacancy kinetic MC with CE barriers, {len(atoms)}-site fcc Cu-Pt 50/50, pairs to the 3rd "
+                     f"neighbour + NN triplet, {temperature_K:.0f} K", "events/s", ours, peers)

@@ -22,6 +22,7 @@ def numba_probe(n: int) -> float:
 def warm_numba_cache() -> list[str]:
     """Compile the package's kernels; returns their names."""
     from matsci_ml.monte_carlo import (
+        alloy_vacancy_kmc,
         metropolis_flips,
         metropolis_swaps,
         neighbor_table,
@@ -33,4 +34,5 @@ def warm_numba_cache() -> list[str]:
     metropolis_flips(square_lattice_ising(3), np.ones(9), kT=1.0, n_sweeps=1)
     metropolis_swaps(square_lattice_ising(3), np.array([1, -1] * 4 + [1]), kT=1.0, n_sweeps=1)
     vacancy_diffusion(neighbor_table("sc", 3), n_runs=2, n_events=50)
-    return ["numba_probe", "metropolis_flips", "metropolis_swaps", "vacancy_diffusion"]
+    alloy_vacancy_kmc(square_lattice_ising(3), neighbor_table("square", 3), np.ones(9), 0, kT=1.0, n_events=5)
+    return ["numba_probe", "metropolis_flips", "metropolis_swaps", "vacancy_diffusion", "alloy_vacancy_kmc"]

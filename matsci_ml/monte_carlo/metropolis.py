@@ -17,8 +17,9 @@ from numba import njit
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_spins
 
 
-@njit(cache=True, fastmath=True)
-def _flip_energy_change(spins, site, tables):
+@njit(cache=True, fastmath=True, inline="always")
+def local_field(spins, site, tables):
+    """:math:`h_i = \\partial E / \\partial \\sigma_i` (E is linear in each spin): a flip changes E by -2 sigma_i h_i."""
     # spins carries a trailing +1 sentinel that padded table entries point at
     point_values, pair_partners, pair_values, multi_partners, multi_values = tables
     pair_row = site if pair_values.shape[0] > 1 else 0
@@ -31,7 +32,12 @@ def _flip_energy_change(spins, site, tables):
         for m in range(multi_partners.shape[2]):
             product *= spins[multi_partners[site, k, m]]
         field += product
-    return -2.0 * spins[site] * field
+    return field
+
+
+@njit(cache=True, fastmath=True)
+def _flip_energy_change(spins, site, tables):
+    return -2.0 * spins[site] * local_field(spins, site, tables)
 
 
 @njit(cache=True)

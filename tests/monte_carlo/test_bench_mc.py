@@ -20,3 +20,14 @@ def test_bench_mc_runs_both_and_agrees_on_energy():
     assert difference < 1e-8
     assert result.ratio("CLEASE (C++)") > 10
     assert "attempted swaps/s" in str(result)
+
+
+def test_bench_kmc_runs_ours_and_clease():
+    pytest.importorskip("clease")
+    from matsci_ml.bench import bench_kmc
+
+    result = bench_kmc(repeat=6, our_events=50_000, peer_events=300)
+    (name,) = result.peers
+    assert not isinstance(result.peers[name], str)
+    assert result.ratio(name) > 10
+    assert "events/s" in str(result)

@@ -1,0 +1,218 @@
+"""Vacancy-mediated diffusion in an alloy by kinetic Monte Carlo, with barriers from a cluster expansion.
+
+The vacancy is a site with :math:`\\sigma = 0`: every cluster that contains it drops out of the
+expansion (a common first model of a vacancy in a binary CE). Exchanging the vacancy at site v with the
+atom of spin s at a neighbouring site j changes the energy by
+
+.. math:: \\Delta E = -s\\,h_j\\big|_{\\sigma_v = 0} + s\\,h_v\\big|_{\\sigma_j = 0},
+
+with :math:`h_i = \\partial E/\\partial\\sigma_i` the local field (E is linear in each occupation variable).
+The barrier is the kinetically resolved activation barrier (Van der Ven et al. 2001),
+
+.. math:: E_a = E_0 + \\Delta E / 2 ,
+
+so that forward and backward rates :math:`\\Gamma = \\nu\\, e^{-E_a/k_BT}` obey detailed balance:
+:math:`\\Gamma_{f}/\\Gamma_{b} = e^{-\\Delta E/k_BT}`. Time-averaged over the BKL clock, any quantity
+therefore converges to its Boltzmann (canonical) average, which the tests check by exact enumeration.
+``E0`` may depend on the jumping species (a pair of values for the +1 and -1 atoms).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_spins
+from matsci_ml.monte_carlo.lattices import NeighborTable
+from matsci_ml.monte_carlo.metropolis import local_field
+
+
+@njit(cache=True)
+def _alloy_kmc_kernel(spins, tables, neighbors, vectors, vacancy, beta, barriers, prefactor, n_events, seed,
+                      energy, atom_at_site, displacement, jump_pair, jump_partners, jump_values):
+    np.random.seed(seed)
+    z = neighbors.shape[1]
+    rates = np.empty(z)
+    deltas = np.empty(z)
+    time = 0.0
+    weighted_energy = 0.0
+    for event in range(n_events):
+        total = 0.0
+        field_v = local_field(spins, vacancy, tables)
+        for k in range(z):
+            j = neighbors[vacancy, k]
+            s = spins[j]
+            # c = dh_v/dsigma_j: the clusters holding both v and j; then h_v with sigma_j = 0 is h_v - s c
+            coupling = jump_pair[vacancy, k]
+            for t in range(jump_values.shape[2]):
+                product = jump_values[vacancy, k, t]
+                for m in range(jump_partners.shape[3]):
+                    product *= spins[jump_partners[vacancy, k, t, m]]
+                coupling += product
+            delta = s * (field_v - local_field(spins, j, tables)) - coupling
+            barrier = (barriers[0] if s > 0 else barriers[1]) + 0.5 * delta
+            deltas[k] = delta
+            rates[k] = prefactor * np.exp(-beta * barrier)
+            total += rates[k]
+        dt = -np.log(1.0 - np.random.random()) / total
+        weighted_energy += energy * dt          # the state before the event lasts dt
+        time += dt
+        pick = np.random.random() * total
+        k = 0
+        running = rates[0]
+        while running <= pick and k < z - 1:
+            k += 1
+            running += rates[k]
+        j = neighbors[vacancy, k]
+        spins[vacancy] = spins[j]
+        spins[j] = 0.0
+        energy += deltas[k]
+        atom = atom_at_site[j]
+        atom_at_site[vacancy] = atom
+        atom_at_site[j] = -1
+        for c in range(3):
+            displacement[atom, c] -= vectors[vacancy, k, c]
+        vacancy = j
+    return vacancy, time, energy, weighted_energy
+
+
+@dataclass
+class AlloyKMCRun:
+    """Result of :func:`alloy_vacancy_kmc`.
+
+    Attributes
+    ----------
+    spins : ndarray of int8
+        Final occupations (+1, -1; 0 at the vacancy).
+    vacancy : int
+        Final vacancy site.
+    time : float
+        Simulated time, s (``1 / prefactor`` units if the prefactor is 1).
+    energy : float
+        Final energy, eV (the Hamiltonian's constant included).
+    mean_energy : float
+        Time-averaged energy, eV: the canonical average at long times.
+    displacement : ndarray, shape (n_sites, 3)
+        Unwrapped displacement of every atom (indexed by its starting site), A.
+    initial_spins : ndarray
+        The starting occupations, to split the displacements by species.
+    """
+
+    spins: np.ndarray
+    vacancy: int
+    time: float
+    energy: float
+    mean_energy: float
+    displacement: np.ndarray
+    initial_spins: np.ndarray
+
+    def tracer_diffusivity(self, species: int, dimension: int = 3) -> float:
+        """:math:`D^*= \\langle R^2\\rangle / (2 d t)` of the atoms that started as ``species`` (+1 or -1), A^2/s."""
+        chosen = self.initial_spins == species
+        return float(np.mean(np.sum(self.displacement[chosen] ** 2, axis=1)) / (2 * dimension * self.time))
+
+
+def _jump_tables(hamiltonian: ClusterHamiltonian, neighbors: np.ndarray):
+    """For each site v and jump k (to j = neighbors[v, k]): the summed V of pairs {v, j}, and for larger
+    clusters holding both v and j, their other sites and V (padded with the +1 sentinel and V = 0)."""
+    n_sites, z = neighbors.shape
+    clusters, values = hamiltonian.clusters, hamiltonian.interactions
+    size = clusters.shape[1]
+    jump_pair = np.zeros((n_sites, z))
+    sites, slots, others, weights = [], [], [], []
+    for p in range(size):
+        for q in range(size):
+            if p == q:
+                continue
+            a, b = clusters[:, p], clusters[:, q]
+            valid = np.flatnonzero((a >= 0) & (b >= 0))
+            match = neighbors[a[valid]] == b[valid, None]
+            hit = match.any(axis=1)
+            rows, slot = valid[hit], match[hit].argmax(axis=1)
+            rest = [clusters[rows, m] for m in range(size) if m not in (p, q)]
+            rest = np.stack(rest, axis=1) if rest else np.empty((len(rows), 0), dtype=clusters.dtype)
+            is_pair = (rest < 0).all(axis=1) if rest.shape[1] else np.ones(len(rows), dtype=bool)
+            np.add.at(jump_pair, (a[rows[is_pair]], slot[is_pair]), values[rows[is_pair]])
+            keep = ~is_pair
+            sites.append(a[rows[keep]])
+            slots.append(slot[keep])
+            others.append(np.where(rest[keep] < 0, n_sites, rest[keep]))   # pad with the +1 sentinel
+            weights.append(values[rows[keep]])
+    width = max(size - 2, 1)
+    sites = np.concatenate(sites) if sites else np.empty(0, dtype=int)
+    if len(sites) == 0:
+        return jump_pair, np.full((n_sites, z, 1, 1), n_sites, dtype=np.int32), np.zeros((n_sites, z, 1))
+    slots, weights = np.concatenate(slots), np.concatenate(weights)
+    others = np.concatenate([o if o.shape[1] == width else np.full((len(o), width), n_sites) for o in others])
+    key = sites * z + slots
+    order = np.argsort(key, kind="stable")
+    key, others, weights = key[order], others[order], weights[order]
+    first = np.searchsorted(key, key, side="left")
+    rank = np.arange(len(key)) - first                                    # position within its (site, slot)
+    depth = int(rank.max()) + 1
+    partners = np.full((n_sites * z, depth, width), n_sites, dtype=np.int32)
+    jump_values = np.zeros((n_sites * z, depth))
+    partners[key, rank] = others
+    jump_values[key, rank] = weights
+    return jump_pair, partners.reshape(n_sites, z, depth, width), jump_values.reshape(n_sites, z, depth)
+
+
+def _energy_with_vacancy(hamiltonian: ClusterHamiltonian, spins: np.ndarray) -> float:
+    padded = np.append(spins.astype(float), 1.0)
+    return float(hamiltonian.constant + np.sum(hamiltonian.interactions * np.prod(padded[hamiltonian.clusters], axis=1)))
+
+
+def alloy_vacancy_kmc(hamiltonian: ClusterHamiltonian, table: NeighborTable, spins, vacancy: int, *, kT: float,
+                      n_events: int, barrier=0.5, prefactor: float = 1e13, lattice_constant: float = 1.0,
+                      seed: int = 0) -> AlloyKMCRun:
+    """Rejection-free (BKL) kinetic Monte Carlo of one vacancy in a binary alloy.
+
+    Parameters
+    ----------
+    hamiltonian : ClusterHamiltonian
+        The alloy's energy (eV), e.g. ``ClusterSpace.hamiltonian(supercell, ecis)``.
+    table : NeighborTable
+        Nearest-neighbour jumps, with sites in the same order as the Hamiltonian's
+        (``neighbor_table("fcc", n)`` matches ``bulk(..., cubic=True).repeat(n)``).
+    spins : array of +-1, shape (n_sites,)
+        Starting occupations; the value at ``vacancy`` is ignored (the vacancy goes there).
+    vacancy : int
+        Starting vacancy site.
+    kT : float
+        :math:`k_B T`, eV.
+    n_events : int
+        Number of jumps.
+    barrier : float or (float, float)
+        :math:`E_0`, eV: one value, or one per species (+1, -1).
+    prefactor : float
+        Attempt frequency :math:`\\nu`, 1/s.
+    lattice_constant : float
+        Scales the table's vectors (built for a = 1) to A.
+    seed : int
+    """
+    n_sites = hamiltonian.n_sites
+    if table.n_sites != n_sites:
+        raise ValueError(f"the neighbour table has {table.n_sites} sites, the Hamiltonian {n_sites}: build both "
+                         "from the same supercell")
+    if not 0 <= int(vacancy) < n_sites:
+        raise ValueError(f"vacancy must be a site index in 0..{n_sites - 1}, got {vacancy}")
+    if not kT > 0 or not prefactor > 0 or n_events < 1:
+        raise ValueError("kT and prefactor must be positive and n_events at least 1")
+    barriers = np.broadcast_to(np.asarray(barrier, dtype=float), (2,)).copy()
+    start = np.asarray(spins).copy()
+    start[int(vacancy)] = 1
+    start = check_spins(start, n_sites).astype(float)
+    start[int(vacancy)] = 0.0
+    work = np.append(start, 1.0)                      # +1 sentinel for padded clusters
+    energy = _energy_with_vacancy(hamiltonian, start)
+    atom_at_site = np.arange(n_sites, dtype=np.int64)
+    atom_at_site[int(vacancy)] = -1
+    displacement = np.zeros((n_sites, 3))
+    final_vacancy, time, final_energy, weighted = _alloy_kmc_kernel(
+        work, hamiltonian.tables(), table.neighbors, table.vectors * lattice_constant, int(vacancy), 1.0 / kT,
+        barriers, float(prefactor), int(n_events), int(seed), energy, atom_at_site, displacement,
+        *_jump_tables(hamiltonian, table.neighbors))
+    return AlloyKMCRun(work[:-1].astype(np.int8), int(final_vacancy), float(time), float(final_energy),
+                       float(weighted / time), displacement, start.astype(np.int8))
