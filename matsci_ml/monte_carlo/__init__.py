@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matsci_ml.monte_carlo.alloy_kinetics import AlloyKMCRun, alloy_vacancy_kmc
+from matsci_ml.monte_carlo.alloy_kinetics import AlloyKMCRun, VacancyKMC, alloy_vacancy_kmc
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, nearest_neighbour_hamiltonian
 from matsci_ml.monte_carlo.ising import (
     ONSAGER_TC,
@@ -18,6 +18,6 @@ from matsci_ml.monte_carlo.metropolis import MetropolisRun, metropolis_flips, me
 from matsci_ml.monte_carlo.thermodynamics import (AnnealingStep, equilibrated, heat_capacity, simulated_annealing,
                                                   warren_cowley)
 
-__all__ = ["AlloyKMCRun", "alloy_vacancy_kmc", "AnnealingStep", "equilibrated", "heat_capacity", "simulated_annealing", "warren_cowley", "LATTICES", "ONSAGER_TC", "binder_crossing", "binder_cumulant", "ClusterHamiltonian", "MetropolisRun", "NeighborTable", "VacancyDiffusion",
+__all__ = ["AlloyKMCRun", "VacancyKMC", "alloy_vacancy_kmc", "AnnealingStep", "equilibrated", "heat_capacity", "simulated_annealing", "warren_cowley", "LATTICES", "ONSAGER_TC", "binder_crossing", "binder_cumulant", "ClusterHamiltonian", "MetropolisRun", "NeighborTable", "VacancyDiffusion",
            "metropolis_flips", "metropolis_swaps", "nearest_neighbour_hamiltonian", "neighbor_table", "temperature_scan", "vacancy_diffusion",
            "onsager_energy_per_site", "onsager_magnetization", "square_lattice_ising"]

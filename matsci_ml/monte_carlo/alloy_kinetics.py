@@ -29,18 +29,46 @@ from matsci_ml.monte_carlo.lattices import NeighborTable
 from matsci_ml.monte_carlo.metropolis import local_field
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=True)
+def _change_spin(spins, fields, site, new, tables):
+    """Set spins[site] = new and update the local field of every site sharing a cluster with it."""
+    point_values, pair_partners, pair_values, multi_partners, multi_values = tables
+    change = new - spins[site]
+    pair_row = site if pair_values.shape[0] > 1 else 0
+    multi_row = site if multi_values.shape[0] > 1 else 0
+    for k in range(pair_partners.shape[1]):
+        fields[pair_partners[site, k]] += pair_values[pair_row, k] * change
+    width = multi_partners.shape[2]
+    for k in range(multi_partners.shape[1]):
+        value = multi_values[multi_row, k] * change
+        for m in range(width):
+            product = value
+            for other in range(width):
+                if other != m:
+                    product *= spins[multi_partners[site, k, other]]
+            fields[multi_partners[site, k, m]] += product
+    spins[site] = new
+
+
+@njit(cache=True, fastmath=True)
 def _alloy_kmc_kernel(spins, tables, neighbors, vectors, vacancy, beta, barriers, prefactor, n_events, seed,
                       energy, atom_at_site, displacement, jump_pair, jump_partners, jump_values):
     np.random.seed(seed)
-    z = neighbors.shape[1]
+    n_sites, z = neighbors.shape
+    # local fields of every site, kept up to date after each jump: a jump changes two spins, so updating
+    # the fields of their cluster partners is far cheaper than recomputing 2 z fields per event
+    fields = np.zeros(n_sites + 1)
+    for i in range(n_sites):
+        fields[i] = local_field(spins, i, tables)
     rates = np.empty(z)
     deltas = np.empty(z)
+    dilute_plus = prefactor * np.exp(-beta * barriers[0])     # rate of an isolated jump of each species
+    dilute_minus = prefactor * np.exp(-beta * barriers[1])
     time = 0.0
     weighted_energy = 0.0
     for event in range(n_events):
         total = 0.0
-        field_v = local_field(spins, vacancy, tables)
+        field_v = fields[vacancy]
         for k in range(z):
             j = neighbors[vacancy, k]
             s = spins[j]
@@ -51,10 +79,10 @@ def _alloy_kmc_kernel(spins, tables, neighbors, vectors, vacancy, beta, barriers
                 for m in range(jump_partners.shape[3]):
                     product *= spins[jump_partners[vacancy, k, t, m]]
                 coupling += product
-            delta = s * (field_v - local_field(spins, j, tables)) - coupling
-            barrier = (barriers[0] if s > 0 else barriers[1]) + 0.5 * delta
+            delta = s * (field_v - fields[j]) - coupling
             deltas[k] = delta
-            rates[k] = prefactor * np.exp(-beta * barrier)
+            # nu exp(-beta (E0 + delta / 2)), the dilute factor precomputed
+            rates[k] = (dilute_plus if s > 0 else dilute_minus) * np.exp(-0.5 * beta * delta)
             total += rates[k]
         dt = -np.log(1.0 - np.random.random()) / total
         weighted_energy += energy * dt          # the state before the event lasts dt
@@ -66,8 +94,9 @@ def _alloy_kmc_kernel(spins, tables, neighbors, vectors, vacancy, beta, barriers
             k += 1
             running += rates[k]
         j = neighbors[vacancy, k]
-        spins[vacancy] = spins[j]
-        spins[j] = 0.0
+        s = spins[j]
+        _change_spin(spins, fields, j, 0.0, tables)
+        _change_spin(spins, fields, vacancy, s, tables)
         energy += deltas[k]
         atom = atom_at_site[j]
         atom_at_site[vacancy] = atom
@@ -192,27 +221,41 @@ def alloy_vacancy_kmc(hamiltonian: ClusterHamiltonian, table: NeighborTable, spi
         Scales the table's vectors (built for a = 1) to A.
     seed : int
     """
-    n_sites = hamiltonian.n_sites
-    if table.n_sites != n_sites:
-        raise ValueError(f"the neighbour table has {table.n_sites} sites, the Hamiltonian {n_sites}: build both "
-                         "from the same supercell")
-    if not 0 <= int(vacancy) < n_sites:
-        raise ValueError(f"vacancy must be a site index in 0..{n_sites - 1}, got {vacancy}")
-    if not kT > 0 or not prefactor > 0 or n_events < 1:
-        raise ValueError("kT and prefactor must be positive and n_events at least 1")
-    barriers = np.broadcast_to(np.asarray(barrier, dtype=float), (2,)).copy()
-    start = np.asarray(spins).copy()
-    start[int(vacancy)] = 1
-    start = check_spins(start, n_sites).astype(float)
-    start[int(vacancy)] = 0.0
-    work = np.append(start, 1.0)                      # +1 sentinel for padded clusters
-    energy = _energy_with_vacancy(hamiltonian, start)
-    atom_at_site = np.arange(n_sites, dtype=np.int64)
-    atom_at_site[int(vacancy)] = -1
-    displacement = np.zeros((n_sites, 3))
-    final_vacancy, time, final_energy, weighted = _alloy_kmc_kernel(
-        work, hamiltonian.tables(), table.neighbors, table.vectors * lattice_constant, int(vacancy), 1.0 / kT,
-        barriers, float(prefactor), int(n_events), int(seed), energy, atom_at_site, displacement,
-        *_jump_tables(hamiltonian, table.neighbors))
-    return AlloyKMCRun(work[:-1].astype(np.int8), int(final_vacancy), float(time), float(final_energy),
-                       float(weighted / time), displacement, start.astype(np.int8))
+    kmc = VacancyKMC(hamiltonian, table, lattice_constant=lattice_constant)
+    return kmc.run(spins, vacancy, kT=kT, n_events=n_events, barrier=barrier, prefactor=prefactor, seed=seed)
+
+
+class VacancyKMC:
+    """The tables of :func:`alloy_vacancy_kmc`, built once (about 1 s for 32k sites) for many runs."""
+
+    def __init__(self, hamiltonian: ClusterHamiltonian, table: NeighborTable, *, lattice_constant: float = 1.0):
+        if table.n_sites != hamiltonian.n_sites:
+            raise ValueError(f"the neighbour table has {table.n_sites} sites, the Hamiltonian {hamiltonian.n_sites}: "
+                             "build both from the same supercell")
+        self.hamiltonian, self.table = hamiltonian, table
+        self.vectors = table.vectors * lattice_constant
+        self.jump_tables = _jump_tables(hamiltonian, table.neighbors)
+
+    def run(self, spins, vacancy: int, *, kT: float, n_events: int, barrier=0.5, prefactor: float = 1e13,
+            seed: int = 0) -> AlloyKMCRun:
+        """One run from ``spins`` with the vacancy at ``vacancy``; parameters as in :func:`alloy_vacancy_kmc`."""
+        hamiltonian, n_sites = self.hamiltonian, self.hamiltonian.n_sites
+        if not 0 <= int(vacancy) < n_sites:
+            raise ValueError(f"vacancy must be a site index in 0..{n_sites - 1}, got {vacancy}")
+        if not kT > 0 or not prefactor > 0 or n_events < 1:
+            raise ValueError("kT and prefactor must be positive and n_events at least 1")
+        barriers = np.broadcast_to(np.asarray(barrier, dtype=float), (2,)).copy()
+        start = np.asarray(spins).copy()
+        start[int(vacancy)] = 1
+        start = check_spins(start, n_sites).astype(float)
+        start[int(vacancy)] = 0.0
+        work = np.append(start, 1.0)                      # +1 sentinel for padded clusters
+        energy = _energy_with_vacancy(hamiltonian, start)
+        atom_at_site = np.arange(n_sites, dtype=np.int64)
+        atom_at_site[int(vacancy)] = -1
+        displacement = np.zeros((n_sites, 3))
+        final_vacancy, time, final_energy, weighted = _alloy_kmc_kernel(
+            work, hamiltonian.tables(), self.table.neighbors, self.vectors, int(vacancy), 1.0 / kT, barriers,
+            float(prefactor), int(n_events), int(seed), energy, atom_at_site, displacement, *self.jump_tables)
+        return AlloyKMCRun(work[:-1].astype(np.int8), int(final_vacancy), float(time), float(final_energy),
+                           float(weighted / time), displacement, start.astype(np.int8))
