@@ -69,13 +69,15 @@ def _alloy_kmc_kernel(spins, tables, neighbors, vectors, vacancy, beta, barriers
     for event in range(n_events):
         total = 0.0
         field_v = fields[vacancy]
+        pair_row = vacancy if jump_pair.shape[0] > 1 else 0
+        value_row = vacancy if jump_values.shape[0] > 1 else 0
         for k in range(z):
             j = neighbors[vacancy, k]
             s = spins[j]
             # c = dh_v/dsigma_j: the clusters holding both v and j; then h_v with sigma_j = 0 is h_v - s c
-            coupling = jump_pair[vacancy, k]
+            coupling = jump_pair[pair_row, k]
             for t in range(jump_values.shape[2]):
-                product = jump_values[vacancy, k, t]
+                product = jump_values[value_row, k, t]
                 for m in range(jump_partners.shape[3]):
                     product *= spins[jump_partners[vacancy, k, t, m]]
                 coupling += product
@@ -172,7 +174,7 @@ def _jump_tables(hamiltonian: ClusterHamiltonian, neighbors: np.ndarray):
     width = max(size - 2, 1)
     sites = np.concatenate(sites) if sites else np.empty(0, dtype=int)
     if len(sites) == 0:
-        return jump_pair, np.full((n_sites, z, 1, 1), n_sites, dtype=np.int32), np.zeros((n_sites, z, 1))
+        return _shared_rows(jump_pair), np.full((n_sites, z, 1, 1), n_sites, dtype=np.int32), np.zeros((1, z, 1))
     slots, weights = np.concatenate(slots), np.concatenate(weights)
     others = np.concatenate([o if o.shape[1] == width else np.full((len(o), width), n_sites) for o in others])
     key = sites * z + slots
@@ -185,7 +187,13 @@ def _jump_tables(hamiltonian: ClusterHamiltonian, neighbors: np.ndarray):
     jump_values = np.zeros((n_sites * z, depth))
     partners[key, rank] = others
     jump_values[key, rank] = weights
-    return jump_pair, partners.reshape(n_sites, z, depth, width), jump_values.reshape(n_sites, z, depth)
+    return _shared_rows(jump_pair), partners.reshape(n_sites, z, depth, width), \
+        _shared_rows(jump_values.reshape(n_sites, z, depth))
+
+
+def _shared_rows(values: np.ndarray) -> np.ndarray:
+    """One row for all sites when every site has the same values (translation invariance): less memory traffic."""
+    return values[:1].copy() if np.all(values == values[:1]) else values
 
 
 def _energy_with_vacancy(hamiltonian: ClusterHamiltonian, spins: np.ndarray) -> float:
