@@ -85,6 +85,24 @@ class RateBench:
 MC_BENCH_ECIS = {"0": 0.0, "1": 0.0, "2_2.828": 0.020, "2_4.000": -0.004, "2_4.899": 0.002, "3_2.828": 0.001}
 
 
+KB_EV_PER_K = 8.617333262e-5
+
+
+def _bench_alloy(repeat: int, seed: int):
+    """The benchmark alloy: ECIs, a random 50/50 Cu-Pt fcc cell of 4 repeat^3 sites, its Hamiltonian and spins."""
+    from ase.build import bulk
+
+    from matsci_ml.cluster_expansion import ClusterSpace
+
+    space = ClusterSpace(bulk("Cu", "fcc", a=4.0), {2: 5.0, 3: 3.0}, ("Cu", "Pt"))
+    ecis = np.array([MC_BENCH_ECIS[name] for name in space.names])
+    atoms = bulk("Cu", "fcc", a=4.0, cubic=True).repeat(repeat)
+    symbols = np.array(["Cu", "Pt"] * (len(atoms) // 2))
+    np.random.default_rng(seed).shuffle(symbols)
+    atoms.symbols = symbols
+    return ecis, atoms, space.hamiltonian(atoms, ecis), space.occupations(atoms)
+
+
 def bench_mc(repeat: int = 10, temperature_K: float = 2000.0, our_sweeps: int = 400, peer_steps: int = 40_000,
              seed: int = 0) -> RateBench:
     """Canonical swap Monte Carlo on a 4 repeat^3-site fcc binary, 50/50, above the ordering temperature.
@@ -92,23 +110,12 @@ def bench_mc(repeat: int = 10, temperature_K: float = 2000.0, our_sweeps: int = 
     Every installed peer (CLEASE, icet, smol) runs the same cluster space and ECIs on the same starting
     configuration; the energies of that configuration are compared first.
     """
-    from ase.build import bulk
-
-    from matsci_ml.cluster_expansion import ClusterSpace
     from matsci_ml.monte_carlo import metropolis_swaps
 
-    kB = 8.617333262e-5
-    space = ClusterSpace(bulk("Cu", "fcc", a=4.0), {2: 5.0, 3: 3.0}, ("Cu", "Pt"))
-    ecis = np.array([MC_BENCH_ECIS[name] for name in space.names])
-    atoms = bulk("Cu", "fcc", a=4.0, cubic=True).repeat(repeat)
-    symbols = np.array(["Cu", "Pt"] * (len(atoms) // 2))
-    np.random.default_rng(seed).shuffle(symbols)
-    atoms.symbols = symbols
-    hamiltonian = space.hamiltonian(atoms, ecis)
-    spins = space.occupations(atoms)
-    metropolis_swaps(hamiltonian, spins, kT=kB * temperature_K, n_sweeps=1, seed=seed)   # compile / load cache
+    ecis, atoms, hamiltonian, spins = _bench_alloy(repeat, seed)
+    metropolis_swaps(hamiltonian, spins, kT=KB_EV_PER_K * temperature_K, n_sweeps=1, seed=seed)   # compile / load cache
     start = time.perf_counter()
-    metropolis_swaps(hamiltonian, spins, kT=kB * temperature_K, n_sweeps=our_sweeps, seed=seed)
+    metropolis_swaps(hamiltonian, spins, kT=KB_EV_PER_K * temperature_K, n_sweeps=our_sweeps, seed=seed)
     ours = our_sweeps * len(atoms) / (time.perf_counter() - start)
 
     peers: dict = {}
@@ -153,23 +160,12 @@ def bench_kmc(repeat: int = 20, temperature_K: float = 1000.0, our_events: int =
     the same clusters with our ECIs on the Cu-Pt functions and zero on the vacancy ones: the same work per event,
     not the same numbers. Setup (tables, CLEASE's correlation functions) is excluded from both timings.
     """
-    from ase.build import bulk
-
-    from matsci_ml.cluster_expansion import ClusterSpace
     from matsci_ml.monte_carlo import VacancyKMC, neighbor_table
 
-    kB = 8.617333262e-5
-    space = ClusterSpace(bulk("Cu", "fcc", a=4.0), {2: 5.0, 3: 3.0}, ("Cu", "Pt"))
-    ecis = np.array([MC_BENCH_ECIS[name] for name in space.names])
-    atoms = bulk("Cu", "fcc", a=4.0, cubic=True).repeat(repeat)
-    symbols = np.array(["Cu", "Pt"] * (len(atoms) // 2))
-    np.random.default_rng(seed).shuffle(symbols)
-    atoms.symbols = symbols
-    hamiltonian = space.hamiltonian(atoms, ecis)
+    ecis, atoms, hamiltonian, spins = _bench_alloy(repeat, seed)
     table = neighbor_table("fcc", repeat)
-    spins = space.occupations(atoms)
     kmc = VacancyKMC(hamiltonian, table, lattice_constant=4.0)
-    options = dict(kT=kB * temperature_K, barrier=(0.5, 0.6), seed=seed)
+    options = dict(kT=KB_EV_PER_K * temperature_K, barrier=(0.5, 0.6), seed=seed)
     kmc.run(spins, 0, n_events=10, **options)                   # compile / load the cache
     start = time.perf_counter()
     kmc.run(spins, 0, n_events=our_events, **options)
