@@ -1,0 +1,329 @@
+"""Numba kernels of the MTP: energies, forces and virials, and the gradient of the training loss.
+
+Every kernel works on one configuration given as a pair list in CSR form: the pairs of atom ``i``
+are ``first[i]:first[i+1]``, each with its neighbour ``j`` and vector :math:`d = r_j - r_i` (A),
+built by :mod:`matsci_ml.mtp.neighbors`. The Python wrappers validate every array before a kernel
+sees it; the kernels do not bounds-check.
+
+Forces use reverse mode, as mlip-2 does: one forward sweep for the moments, one backward sweep for
+:math:`\\partial V/\\partial m_\\alpha`, then one pass over the neighbours. The loss gradient needs
+:math:`\\partial F/\\partial\\theta`; it is obtained as the parameter gradient of the *directional*
+derivative of :math:`E` along the force and stress residuals (forward-over-reverse), so one
+configuration costs about three energy evaluations whatever the number of parameters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+
+@njit(cache=True, inline="always")
+def _chebyshev(r, r_min, r_max, scaling, q, dq):
+    """:math:`Q_\\beta(r) = s T_\\beta(\\xi)(R_c - r)^2` and :math:`dQ_\\beta/dr`, for all beta."""
+    size = q.shape[0]
+    if r >= r_max:  # beyond the cutoff (pairs kept in a Verlet skin)
+        for b in range(size):
+            q[b] = 0.0
+            dq[b] = 0.0
+        return
+    xi = (2.0 * r - (r_min + r_max)) / (r_max - r_min)
+    dxi = 2.0 / (r_max - r_min)
+    smooth = scaling * (r_max - r) * (r_max - r)
+    dsmooth = -2.0 * scaling * (r_max - r)
+    t_prev, t_cur = 1.0, xi
+    dt_prev, dt_cur = 0.0, dxi
+    q[0] = smooth
+    dq[0] = dsmooth
+    if size > 1:
+        q[1] = xi * smooth
+        dq[1] = dxi * smooth + xi * dsmooth
+    for b in range(2, size):
+        t_next = 2.0 * xi * t_cur - t_prev
+        dt_next = 2.0 * (dxi * t_cur + xi * dt_cur) - dt_prev
+        q[b] = t_next * smooth
+        dq[b] = dt_next * smooth + t_next * dsmooth
+        t_prev, t_cur = t_cur, t_next
+        dt_prev, dt_cur = dt_cur, dt_next
+
+
+@njit(cache=True, inline="always")
+def _pair_setup(vec, coeffs, r_min, r_max, scaling, q, dq, f, df, unit, powers):
+    """Radial functions f_mu, df_mu/dr and unit-vector powers of one pair; returns r."""
+    r = np.sqrt(vec[0] * vec[0] + vec[1] * vec[1] + vec[2] * vec[2])
+    _chebyshev(r, r_min, r_max, scaling, q, dq)
+    n_mu, n_beta = coeffs.shape
+    for mu in range(n_mu):
+        v = 0.0
+        dv = 0.0
+        for b in range(n_beta):
+            v += coeffs[mu, b] * q[b]
+            dv += coeffs[mu, b] * dq[b]
+        f[mu] = v
+        df[mu] = dv
+    for k in range(3):
+        unit[k] = vec[k] / r
+        powers[k, 0] = 1.0
+        for p in range(1, powers.shape[1]):
+            powers[k, p] = powers[k, p - 1] * unit[k]
+    return r
+
+
+@njit(cache=True)
+def _max_power(basic):
+    m = 0
+    for a in range(basic.shape[0]):
+        m = max(m, basic[a, 1], basic[a, 2], basic[a, 3])
+    return m
+
+
+@njit(cache=True)
+def mtp_energy_forces(types, first, neighbours, vectors, radial_coeffs, species_coeffs, moment_coeffs,
+                      basic, times, mapping, n_alpha, r_min, r_max, scaling):
+    """Site energies (eV), forces (eV/A) and virial :math:`\\sum_p d_p \\otimes \\partial E/\\partial d_p` (eV).
+
+    The virial divided by the volume is ASE's stress.
+    """
+    n_atoms = types.shape[0]
+    n_beta = radial_coeffs.shape[3]
+    n_mu = radial_coeffs.shape[2]
+    max_pow = _max_power(basic) + 1
+    energies = np.zeros(n_atoms)
+    forces = np.zeros((n_atoms, 3))
+    virial = np.zeros((3, 3))
+    values = np.zeros(n_alpha)
+    grad = np.zeros(n_alpha)
+    q = np.zeros(n_beta)
+    dq = np.zeros(n_beta)
+    max_nb = 0
+    for i in range(n_atoms):
+        max_nb = max(max_nb, first[i + 1] - first[i])
+    f = np.zeros((max_nb, n_mu))
+    df = np.zeros((max_nb, n_mu))
+    unit = np.zeros((max_nb, 3))
+    powers = np.zeros((max_nb, 3, max_pow))
+    rs = np.zeros(max_nb)
+    for i in range(n_atoms):
+        ti = types[i]
+        start = first[i]
+        n_nb = first[i + 1] - start
+        values[:] = 0.0
+        for p in range(n_nb):
+            tj = types[neighbours[start + p]]
+            rs[p] = _pair_setup(vectors[start + p], radial_coeffs[ti, tj], r_min, r_max, scaling, q, dq,
+                                f[p], df[p], unit[p], powers[p])
+            for a in range(basic.shape[0]):
+                values[a] += f[p, basic[a, 0]] * powers[p, 0, basic[a, 1]] * powers[p, 1, basic[a, 2]] \
+                    * powers[p, 2, basic[a, 3]]
+        for t in range(times.shape[0]):
+            values[times[t, 3]] += times[t, 2] * values[times[t, 0]] * values[times[t, 1]]
+        e = species_coeffs[ti]
+        grad[:] = 0.0
+        for k in range(mapping.shape[0]):
+            e += moment_coeffs[k] * values[mapping[k]]
+            grad[mapping[k]] += moment_coeffs[k]
+        energies[i] = e
+        for t in range(times.shape[0] - 1, -1, -1):
+            g = grad[times[t, 3]] * times[t, 2]
+            if g != 0.0:
+                grad[times[t, 0]] += g * values[times[t, 1]]
+                grad[times[t, 1]] += g * values[times[t, 0]]
+        for p in range(n_nb):
+            # dV/dd = u * sum_a g_a mono_a (f' - nu f / r) + (1/r) sum_a g_a f grad_u(mono_a)
+            radial_part = 0.0
+            gx = 0.0
+            gy = 0.0
+            gz = 0.0
+            for a in range(basic.shape[0]):
+                g = grad[a]
+                if g == 0.0:
+                    continue
+                mu, ax, ay, az = basic[a, 0], basic[a, 1], basic[a, 2], basic[a, 3]
+                px, py, pz = powers[p, 0, ax], powers[p, 1, ay], powers[p, 2, az]
+                mono = px * py * pz
+                radial_part += g * mono * (df[p, mu] - (ax + ay + az) * f[p, mu] / rs[p])
+                gf = g * f[p, mu] / rs[p]
+                if ax > 0:
+                    gx += gf * ax * powers[p, 0, ax - 1] * py * pz
+                if ay > 0:
+                    gy += gf * ay * px * powers[p, 1, ay - 1] * pz
+                if az > 0:
+                    gz += gf * az * px * py * powers[p, 2, az - 1]
+            dE = np.empty(3)
+            dE[0] = radial_part * unit[p, 0] + gx
+            dE[1] = radial_part * unit[p, 1] + gy
+            dE[2] = radial_part * unit[p, 2] + gz
+            j = neighbours[start + p]
+            for k in range(3):
+                forces[i, k] += dE[k]
+                forces[j, k] -= dE[k]
+                for l in range(3):
+                    virial[k, l] += vectors[start + p, k] * dE[l]
+    return energies, forces, virial
+
+
+@njit(cache=True)
+def _config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, species_coeffs, moment_coeffs,
+                          basic, times, mapping, n_alpha, r_min, r_max, scaling,
+                          energy_ref, forces_ref, virial_ref, w_energy, w_forces, w_virial, gradient):
+    """Loss of one configuration; adds its gradient (moment, species, radial order) into ``gradient``.
+
+    loss = w_e (E - E_ref)^2 + w_f sum |F - F_ref|^2 + w_s sum (W - W_ref)^2, with W the virial in eV.
+    """
+    energies, forces, virial = mtp_energy_forces(types, first, neighbours, vectors, radial_coeffs,
+                                                 species_coeffs, moment_coeffs, basic, times, mapping,
+                                                 n_alpha, r_min, r_max, scaling)
+    n_atoms = types.shape[0]
+    energy = energies.sum()
+    d_energy = energy - energy_ref
+    loss = w_energy * d_energy * d_energy
+    d_forces = forces - forces_ref
+    for i in range(n_atoms):
+        for k in range(3):
+            loss += w_forces * d_forces[i, k] * d_forces[i, k]
+    d_virial = virial - virial_ref
+    for k in range(3):
+        for l in range(3):
+            loss += w_virial * d_virial[k, l] * d_virial[k, l]
+
+    n_m = moment_coeffs.shape[0]
+    n_s = species_coeffs.shape[0]
+    S, _, n_mu, n_beta = radial_coeffs.shape
+    max_pow = _max_power(basic) + 1
+    ce = 2.0 * w_energy * d_energy  # coefficient of dE/dtheta
+    # tangent per pair: t_p = 2 w_s dW^T d_p - 2 w_f (dF_j - dF_i); loss gradient += d(sum_p g_p.t_p)/dtheta
+    values = np.zeros(n_alpha)
+    tang = np.zeros(n_alpha)
+    grad = np.zeros(n_alpha)
+    gtan = np.zeros(n_alpha)
+    q = np.zeros(n_beta)
+    dq = np.zeros(n_beta)
+    max_nb = 0
+    for i in range(n_atoms):
+        max_nb = max(max_nb, first[i + 1] - first[i])
+    f = np.zeros((max_nb, n_mu))
+    df = np.zeros((max_nb, n_mu))
+    unit = np.zeros((max_nb, 3))
+    powers = np.zeros((max_nb, 3, max_pow))
+    rs = np.zeros(max_nb)
+    tp = np.zeros((max_nb, 3))
+    ut = np.zeros(max_nb)
+    y = np.zeros(n_mu)
+    x = np.zeros(n_mu)
+    for i in range(n_atoms):
+        ti = types[i]
+        start = first[i]
+        n_nb = first[i + 1] - start
+        values[:] = 0.0
+        tang[:] = 0.0
+        for p in range(n_nb):
+            j = neighbours[start + p]
+            tj = types[j]
+            rs[p] = _pair_setup(vectors[start + p], radial_coeffs[ti, tj], r_min, r_max, scaling, q, dq,
+                                f[p], df[p], unit[p], powers[p])
+            for k in range(3):
+                t = -2.0 * w_forces * (d_forces[j, k] - d_forces[i, k])
+                for l in range(3):
+                    t += 2.0 * w_virial * d_virial[l, k] * vectors[start + p, l]
+                tp[p, k] = t
+            ut[p] = unit[p, 0] * tp[p, 0] + unit[p, 1] * tp[p, 1] + unit[p, 2] * tp[p, 2]
+            for a in range(basic.shape[0]):
+                mu, ax, ay, az = basic[a, 0], basic[a, 1], basic[a, 2], basic[a, 3]
+                px, py, pz = powers[p, 0, ax], powers[p, 1, ay], powers[p, 2, az]
+                mono = px * py * pz
+                values[a] += f[p, mu] * mono
+                # directional derivative of f_mu(r) mono(u) along t_p
+                dmono = -(ax + ay + az) * mono * ut[p]
+                if ax > 0:
+                    dmono += ax * powers[p, 0, ax - 1] * py * pz * tp[p, 0]
+                if ay > 0:
+                    dmono += ay * px * powers[p, 1, ay - 1] * pz * tp[p, 1]
+                if az > 0:
+                    dmono += az * px * py * powers[p, 2, az - 1] * tp[p, 2]
+                tang[a] += df[p, mu] * ut[p] * mono + f[p, mu] * dmono / rs[p]
+        for t in range(times.shape[0]):
+            a, b, m, c = times[t, 0], times[t, 1], times[t, 2], times[t, 3]
+            values[c] += m * values[a] * values[b]
+            tang[c] += m * (tang[a] * values[b] + values[a] * tang[b])
+        grad[:] = 0.0
+        gtan[:] = 0.0
+        for k in range(n_m):
+            gradient[k] += ce * values[mapping[k]] + tang[mapping[k]]
+            grad[mapping[k]] += moment_coeffs[k]
+        gradient[n_m + ti] += ce
+        for t in range(times.shape[0] - 1, -1, -1):
+            a, b, m, c = times[t, 0], times[t, 1], times[t, 2], times[t, 3]
+            g = grad[c] * m
+            gt = gtan[c] * m
+            if g != 0.0 or gt != 0.0:
+                grad[a] += g * values[b]
+                grad[b] += g * values[a]
+                gtan[a] += gt * values[b] + g * tang[b]
+                gtan[b] += gt * values[a] + g * tang[a]
+        for p in range(n_nb):
+            tj = types[neighbours[start + p]]
+            y[:] = 0.0
+            x[:] = 0.0
+            for a in range(basic.shape[0]):
+                mu, ax, ay, az = basic[a, 0], basic[a, 1], basic[a, 2], basic[a, 3]
+                px, py, pz = powers[p, 0, ax], powers[p, 1, ay], powers[p, 2, az]
+                mono = px * py * pz
+                dmono = -(ax + ay + az) * mono * ut[p]
+                if ax > 0:
+                    dmono += ax * powers[p, 0, ax - 1] * py * pz * tp[p, 0]
+                if ay > 0:
+                    dmono += ay * px * powers[p, 1, ay - 1] * pz * tp[p, 1]
+                if az > 0:
+                    dmono += az * px * py * powers[p, 2, az - 1] * tp[p, 2]
+                y[mu] += grad[a] * mono
+                x[mu] += gtan[a] * mono + grad[a] * dmono / rs[p]
+            _chebyshev(rs[p], r_min, r_max, scaling, q, dq)
+            offset = n_m + n_s + (ti * S + tj) * n_mu * n_beta
+            for mu in range(n_mu):
+                for b in range(n_beta):
+                    gradient[offset + mu * n_beta + b] += ce * y[mu] * q[b] + x[mu] * q[b] \
+                        + y[mu] * ut[p] * dq[b]
+    return loss
+
+
+@njit(cache=True, parallel=True)
+def dataset_loss_gradient(config_atoms, config_pairs, types, first, neighbours, vectors, radial_coeffs,
+                          species_coeffs, moment_coeffs, basic, times, mapping, n_alpha, r_min, r_max, scaling,
+                          energy_ref, forces_ref, virial_ref, w_energy, w_forces, w_virial):
+    """Loss and its gradient summed over configurations (run in parallel, one configuration per task).
+
+    ``config_atoms`` / ``config_pairs`` are offsets (n_configs + 1) into the concatenated per-atom and
+    per-pair arrays; ``first`` holds per-configuration local offsets.
+    """
+    n_configs = config_atoms.shape[0] - 1
+    n_params = moment_coeffs.shape[0] + species_coeffs.shape[0] + radial_coeffs.size
+    losses = np.zeros(n_configs)
+    gradients = np.zeros((n_configs, n_params))
+    for c in prange(n_configs):
+        a0, a1 = config_atoms[c], config_atoms[c + 1]
+        p0, p1 = config_pairs[c], config_pairs[c + 1]
+        losses[c] = _config_loss_gradient(
+            types[a0:a1], first[a0 + c:a1 + c + 1], neighbours[p0:p1], vectors[p0:p1], radial_coeffs,
+            species_coeffs, moment_coeffs, basic, times, mapping, n_alpha, r_min, r_max, scaling,
+            energy_ref[c], forces_ref[a0:a1], virial_ref[c], w_energy[c], w_forces[c], w_virial[c], gradients[c])
+    return losses.sum(), gradients.sum(axis=0)
+
+
+@njit(cache=True, parallel=True)
+def dataset_predictions(config_atoms, config_pairs, types, first, neighbours, vectors, radial_coeffs,
+                        species_coeffs, moment_coeffs, basic, times, mapping, n_alpha, r_min, r_max, scaling):
+    """Energies (n_configs,), forces (n_atoms_total, 3) and virials (n_configs, 3, 3) of a dataset."""
+    n_configs = config_atoms.shape[0] - 1
+    energies = np.zeros(n_configs)
+    forces = np.zeros((types.shape[0], 3))
+    virials = np.zeros((n_configs, 3, 3))
+    for c in prange(n_configs):
+        a0, a1 = config_atoms[c], config_atoms[c + 1]
+        p0, p1 = config_pairs[c], config_pairs[c + 1]
+        e, fo, w = mtp_energy_forces(types[a0:a1], first[a0 + c:a1 + c + 1], neighbours[p0:p1], vectors[p0:p1],
+                                     radial_coeffs, species_coeffs, moment_coeffs, basic, times, mapping,
+                                     n_alpha, r_min, r_max, scaling)
+        energies[c] = e.sum()
+        forces[a0:a1] = fo
+        virials[c] = w
+    return energies, forces, virials
