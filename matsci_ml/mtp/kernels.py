@@ -149,16 +149,21 @@ def mtp_energy_forces(types, first, neighbours, vectors, radial_coeffs, species_
                     gy += gf * ay * px * powers[p, 1, ay - 1] * pz
                 if az > 0:
                     gz += gf * az * px * py * powers[p, 2, az - 1]
-            dE = np.empty(3)
-            dE[0] = radial_part * unit[p, 0] + gx
-            dE[1] = radial_part * unit[p, 1] + gy
-            dE[2] = radial_part * unit[p, 2] + gz
+            gx += radial_part * unit[p, 0]
+            gy += radial_part * unit[p, 1]
+            gz += radial_part * unit[p, 2]
             j = neighbours[start + p]
+            forces[i, 0] += gx
+            forces[i, 1] += gy
+            forces[i, 2] += gz
+            forces[j, 0] -= gx
+            forces[j, 1] -= gy
+            forces[j, 2] -= gz
             for k in range(3):
-                forces[i, k] += dE[k]
-                forces[j, k] -= dE[k]
-                for l in range(3):
-                    virial[k, l] += vectors[start + p, k] * dE[l]
+                d = vectors[start + p, k]
+                virial[k, 0] += d * gx
+                virial[k, 1] += d * gy
+                virial[k, 2] += d * gz
     return energies, forces, virial
 
 
@@ -327,3 +332,114 @@ def dataset_predictions(config_atoms, config_pairs, types, first, neighbours, ve
         forces[a0:a1] = fo
         virials[c] = w
     return energies, forces, virials
+
+
+@njit(cache=True)
+def basis_jacobian(types, first, neighbours, vectors, radial_coeffs, basic, times, mapping, n_alpha,
+                   r_min, r_max, scaling):
+    """Linear design of one configuration (forward mode): everything the energy, forces and virial
+    depend on when the radial functions are fixed.
+
+    Returns
+    -------
+    site_basis : (n_atoms, n_basis)
+        :math:`B_\\alpha(n_i)`; ``site_basis.sum(0)`` is the energy row of the moment coefficients.
+    forces : (n_basis, n_atoms, 3)
+        :math:`-\\partial \\sum_i B_\\alpha(n_i) / \\partial r_j`.
+    virial : (n_basis, 3, 3)
+        :math:`\\sum_p d_p \\otimes \\partial \\sum_i B_\\alpha(n_i)/\\partial d_p`.
+    """
+    n_atoms = types.shape[0]
+    n_basis = mapping.shape[0]
+    n_beta = radial_coeffs.shape[3]
+    n_mu = radial_coeffs.shape[2]
+    max_pow = _max_power(basic) + 1
+    site_basis = np.zeros((n_atoms, n_basis))
+    forces = np.zeros((n_basis, n_atoms, 3))
+    virial = np.zeros((n_basis, 3, 3))
+    values = np.zeros(n_alpha)
+    q = np.zeros(n_beta)
+    dq = np.zeros(n_beta)
+    max_nb = 0
+    for i in range(n_atoms):
+        max_nb = max(max_nb, first[i + 1] - first[i])
+    jac = np.zeros((n_alpha, max_nb, 3))
+    f = np.zeros((max_nb, n_mu))
+    df = np.zeros((max_nb, n_mu))
+    unit = np.zeros((max_nb, 3))
+    powers = np.zeros((max_nb, 3, max_pow))
+    for i in range(n_atoms):
+        ti = types[i]
+        start = first[i]
+        n_nb = first[i + 1] - start
+        values[:] = 0.0
+        jac[:, :n_nb, :] = 0.0
+        for p in range(n_nb):
+            tj = types[neighbours[start + p]]
+            r = _pair_setup(vectors[start + p], radial_coeffs[ti, tj], r_min, r_max, scaling, q, dq,
+                            f[p], df[p], unit[p], powers[p])
+            for a in range(basic.shape[0]):
+                mu, ax, ay, az = basic[a, 0], basic[a, 1], basic[a, 2], basic[a, 3]
+                px, py, pz = powers[p, 0, ax], powers[p, 1, ay], powers[p, 2, az]
+                mono = px * py * pz
+                values[a] += f[p, mu] * mono
+                radial_part = mono * (df[p, mu] - (ax + ay + az) * f[p, mu] / r)
+                fr = f[p, mu] / r
+                for k in range(3):
+                    jac[a, p, k] = radial_part * unit[p, k]
+                if ax > 0:
+                    jac[a, p, 0] += fr * ax * powers[p, 0, ax - 1] * py * pz
+                if ay > 0:
+                    jac[a, p, 1] += fr * ay * px * powers[p, 1, ay - 1] * pz
+                if az > 0:
+                    jac[a, p, 2] += fr * az * px * py * powers[p, 2, az - 1]
+        for t in range(times.shape[0]):
+            a, b, m, c = times[t, 0], times[t, 1], times[t, 2], times[t, 3]
+            va = values[a]
+            vb = values[b]
+            values[c] += m * va * vb
+            for p in range(n_nb):
+                for k in range(3):
+                    jac[c, p, k] += m * (jac[a, p, k] * vb + va * jac[b, p, k])
+        for s in range(n_basis):
+            alpha = mapping[s]
+            site_basis[i, s] = values[alpha]
+            for p in range(n_nb):
+                j = neighbours[start + p]
+                for k in range(3):
+                    g = jac[alpha, p, k]
+                    forces[s, i, k] += g
+                    forces[s, j, k] -= g
+                    for l in range(3):
+                        virial[s, l, k] += vectors[start + p, l] * g
+    return site_basis, forces, virial
+
+
+@njit(cache=True, parallel=True)
+def dataset_design(config_atoms, config_pairs, row_offsets, types, first, neighbours, vectors, radial_coeffs,
+                   basic, times, mapping, n_alpha, r_min, r_max, scaling, n_species):
+    """Unweighted linear design of a dataset: per configuration the energy row, 3N force rows and 9
+    virial rows, columns (moment coefficients, species coefficients); configurations in parallel."""
+    n_configs = config_atoms.shape[0] - 1
+    n_basis = mapping.shape[0]
+    design = np.zeros((row_offsets[n_configs], n_basis + n_species))
+    for c in prange(n_configs):
+        a0, a1 = config_atoms[c], config_atoms[c + 1]
+        p0, p1 = config_pairs[c], config_pairs[c + 1]
+        t = types[a0:a1]
+        site_basis, forces, virial = basis_jacobian(t, first[a0 + c:a1 + c + 1], neighbours[p0:p1], vectors[p0:p1],
+                                                    radial_coeffs, basic, times, mapping, n_alpha, r_min, r_max,
+                                                    scaling)
+        n = a1 - a0
+        r = row_offsets[c]
+        for s in range(n_basis):
+            design[r, s] = site_basis[:, s].sum()
+            for i in range(n):
+                for k in range(3):
+                    design[r + 1 + 3 * i + k, s] = forces[s, i, k]
+            for k in range(3):
+                for l in range(3):
+                    design[r + 1 + 3 * n + 3 * k + l, s] = virial[s, k, l]
+        for i in range(n):
+            design[r, n_basis + t[i]] += 1.0
+    return design

@@ -200,12 +200,12 @@ def read_mtp(path, *, species=None) -> MomentTensorPotential:
     if lines.peek_key() == "species_coeffs":
         number, text = lines.value("species_coeffs")
         species_coeffs = np.array(_numbers(text, number, lines))
+        if species_coeffs.size != species_count:
+            raise lines.error(f"expected {species_count} species_coeffs, found {species_coeffs.size}", number)
         number, text = lines.value("moment_coeffs")
         moment_coeffs = np.array(_numbers(text, number, lines))
         if moment_coeffs.size != n_scalar:
             raise lines.error(f"expected {n_scalar} moment_coeffs, found {moment_coeffs.size}", number)
-        if species_coeffs.size != species_count:
-            raise lines.error(f"expected {species_count} species_coeffs, found {species_coeffs.size}", number)
     else:  # mlip-2's defaults for an untrained template
         species_coeffs, moment_coeffs = np.full(species_count, 1e-3), np.full(n_scalar, 1e-3)
     if radial is None:

@@ -1,0 +1,383 @@
+"""Training an MTP: the linear fit of the coefficients, and the full nonlinear fit (L-BFGS).
+
+The loss over configurations :math:`k` (COURSE.md, Novikov et al. 2021) is
+
+.. math:: L = \\sum_k \\Big[ w_e (E_k - E^{\\mathrm{ref}}_k)^2 + w_f \\sum_i |F_{ki} - F^{\\mathrm{ref}}_{ki}|^2
+          + w_s \\sum_{ab} (W_{k,ab} - W^{\\mathrm{ref}}_{k,ab})^2 \\Big] / n_\\mathrm{configs},
+
+with the virial :math:`W = V\\sigma` in eV (so that the stress weight does not depend on the cell
+size), defaults :math:`w_e = 1`, :math:`w_f = 0.01`, :math:`w_s = 0.001` (per eV^2, eV^2/A^2,
+eV^2), and mlip-2's per-configuration scalings by the number of atoms :math:`N`:
+``"molecules"`` (none), ``"structures"`` (:math:`w_e/N^2, w_f/N, w_s/N^2`), ``"vibrations"``
+(:math:`w_e/N, w_f, w_s/N`; mlip-2's default).
+
+With the radial coefficients fixed, :math:`E`, :math:`F` and :math:`W` are linear in the moment and
+species coefficients, and :func:`fit_linear` solves the weighted least-squares problem exactly.
+:class:`MTPTrainer` starts from random radial coefficients, fits the linear part, then optimises all
+parameters with L-BFGS on the analytic gradient of :mod:`matsci_ml.mtp.kernels`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ase import Atoms
+from scipy.optimize import minimize
+
+from matsci_ml.mtp.kernels import dataset_design, dataset_loss_gradient, dataset_predictions
+from matsci_ml.mtp.neighbors import pair_data
+from matsci_ml.mtp.potential import MomentTensorPotential
+
+WEIGHT_SCALINGS = ("molecules", "structures", "vibrations")
+EV_PER_A3_TO_GPA = 160.21766208
+
+
+@dataclass
+class Dataset:
+    """Labelled configurations as the kernels read them: concatenated pair lists and references.
+
+    Build with :meth:`from_frames`; the pair lists depend only on the cutoff and species, so one
+    dataset serves every parameter update of a fit.
+    """
+
+    n_atoms: np.ndarray          # (n_configs,)
+    config_atoms: np.ndarray     # (n_configs + 1,) offsets into per-atom arrays
+    config_pairs: np.ndarray     # (n_configs + 1,) offsets into per-pair arrays
+    types: np.ndarray
+    first: np.ndarray            # concatenated local CSR offsets, n_atoms_k + 1 per configuration
+    neighbours: np.ndarray
+    vectors: np.ndarray
+    energy: np.ndarray           # eV
+    forces: np.ndarray           # eV/A
+    virial: np.ndarray           # eV (stress x volume, ASE sign)
+    has_stress: np.ndarray       # bool (n_configs,)
+    volume: np.ndarray           # A^3 (nan without a cell)
+    min_distance: float
+
+    @classmethod
+    def from_frames(cls, frames: list[Atoms], potential: MomentTensorPotential) -> Dataset:
+        if len(frames) == 0:
+            raise ValueError("no configurations to train on")
+        parts = {k: [] for k in ("types", "first", "neighbours", "vectors", "forces")}
+        n_atoms, n_pairs, energy, virial, has_stress, volume = [], [], [], [], [], []
+        shortest = np.inf
+        for index, atoms in enumerate(frames):
+            if atoms.calc is None:
+                raise ValueError(f"configuration {index} has no energy/forces attached (atoms.calc is None)")
+            types = potential.types_of(atoms.numbers)
+            first, neighbours, vectors = pair_data(atoms, potential.max_dist)
+            if len(vectors):
+                shortest = min(shortest, float(np.sqrt((vectors**2).sum(axis=1).min())))
+            parts["types"].append(types)
+            parts["first"].append(first)
+            parts["neighbours"].append(neighbours)
+            parts["vectors"].append(vectors)
+            parts["forces"].append(atoms.get_forces())
+            energy.append(atoms.get_potential_energy())
+            n_atoms.append(len(atoms))
+            n_pairs.append(len(neighbours))
+            periodic = atoms.pbc.all() and atoms.cell.rank == 3
+            stress = None
+            if periodic:
+                try:
+                    stress = atoms.get_stress(voigt=False)
+                except Exception:  # noqa: BLE001 - a calculator without stress: train without it
+                    stress = None
+            has_stress.append(stress is not None)
+            volume.append(atoms.get_volume() if periodic else np.nan)
+            virial.append(stress * atoms.get_volume() if stress is not None else np.zeros((3, 3)))
+        concat = {k: np.ascontiguousarray(np.concatenate(v)) for k, v in parts.items()}
+        return cls(
+            n_atoms=np.array(n_atoms), config_atoms=np.concatenate([[0], np.cumsum(n_atoms)]).astype(np.int64),
+            config_pairs=np.concatenate([[0], np.cumsum(n_pairs)]).astype(np.int64),
+            types=concat["types"].astype(np.int64), first=concat["first"].astype(np.int64),
+            neighbours=concat["neighbours"].astype(np.int64), vectors=concat["vectors"].reshape(-1, 3),
+            energy=np.array(energy, dtype=float), forces=concat["forces"].reshape(-1, 3),
+            virial=np.array(virial, dtype=float), has_stress=np.array(has_stress), volume=np.array(volume),
+            min_distance=shortest)
+
+    def __len__(self) -> int:
+        return len(self.n_atoms)
+
+    def config(self, k: int) -> tuple:
+        """``types, first, neighbours, vectors`` of configuration ``k``."""
+        a0, a1 = self.config_atoms[k], self.config_atoms[k + 1]
+        p0, p1 = self.config_pairs[k], self.config_pairs[k + 1]
+        return self.types[a0:a1], self.first[a0 + k:a1 + k + 1], self.neighbours[p0:p1], self.vectors[p0:p1]
+
+
+def config_weights(dataset: Dataset, energy_weight: float = 1.0, force_weight: float = 0.01,
+                   stress_weight: float = 0.001, scaling: str = "vibrations") -> tuple[np.ndarray, ...]:
+    """Per-configuration weights (w_e, w_f, w_s) after mlip-2's scaling by the number of atoms."""
+    if scaling not in WEIGHT_SCALINGS:
+        raise ValueError(f"weight scaling must be one of {WEIGHT_SCALINGS}, got {scaling!r}")
+    n = dataset.n_atoms.astype(float)
+    one = np.ones_like(n)
+    e_scale, f_scale, s_scale = {"molecules": (one, one, one), "structures": (n**-2, 1 / n, n**-2),
+                                 "vibrations": (1 / n, one, 1 / n)}[scaling]
+    w_s = stress_weight * s_scale * dataset.has_stress
+    return energy_weight * e_scale, force_weight * f_scale, w_s
+
+
+def _kernel_parameters(potential: MomentTensorPotential) -> tuple:
+    p = potential
+    return (p.radial_coeffs, p.species_coeffs, p.moment_coeffs, p.alpha_index_basic, p.alpha_index_times,
+            p.alpha_moment_mapping, p.alpha_moments_count, p.min_dist, p.max_dist, p.scaling)
+
+
+def _dataset_arrays(d: Dataset) -> tuple:
+    return d.config_atoms, d.config_pairs, d.types, d.first, d.neighbours, d.vectors
+
+
+def loss_and_gradient(potential: MomentTensorPotential, dataset: Dataset, weights) -> tuple[float, np.ndarray]:
+    """Training loss (divided by the number of configurations) and its gradient in ``potential.parameters`` order."""
+    w_e, w_f, w_s = weights
+    loss, grad = dataset_loss_gradient(*_dataset_arrays(dataset), *_kernel_parameters(potential),
+                                       dataset.energy, dataset.forces, dataset.virial, w_e, w_f, w_s)
+    return loss / len(dataset), grad / len(dataset)
+
+
+def predict(potential: MomentTensorPotential, dataset: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Energies (eV), forces (eV/A) and virials (eV) of every configuration of ``dataset``."""
+    return dataset_predictions(*_dataset_arrays(dataset), *_kernel_parameters(potential))
+
+
+def errors(potential: MomentTensorPotential, dataset: Dataset) -> dict[str, float]:
+    """RMSE and MAE of energy per atom (meV/atom), force components (eV/A) and stress components (GPa)."""
+    energy, forces, virial = predict(potential, dataset)
+    de = (energy - dataset.energy) / dataset.n_atoms * 1000.0
+    df = (forces - dataset.forces).ravel()
+    out = {"energy_rmse_mev_per_atom": float(np.sqrt(np.mean(de**2))), "energy_mae_mev_per_atom": float(np.mean(np.abs(de))),
+           "force_rmse_ev_per_a": float(np.sqrt(np.mean(df**2))), "force_mae_ev_per_a": float(np.mean(np.abs(df)))}
+    if dataset.has_stress.any():
+        s = dataset.has_stress
+        ds = ((virial[s] - dataset.virial[s]) / dataset.volume[s, None, None]).reshape(-1) * EV_PER_A3_TO_GPA
+        out["stress_rmse_gpa"] = float(np.sqrt(np.mean(ds**2)))
+        out["stress_mae_gpa"] = float(np.mean(np.abs(ds)))
+    return out
+
+
+def fit_linear(potential: MomentTensorPotential, dataset: Dataset, weights) -> MomentTensorPotential:
+    """Set the moment and species coefficients by weighted least squares, radial coefficients fixed.
+
+    Rows: one energy per configuration, 3N force components, 9 virial components, each scaled by the
+    square root of its weight. Columns are normalised before the solve, as the basis functions
+    differ by orders of magnitude.
+    """
+    w_e, w_f, w_s = weights
+    n_basis, n_species = potential.moment_coeffs.size, potential.species_count
+    rows_per_config = 1 + 3 * dataset.n_atoms + 9
+    row_offsets = np.concatenate([[0], np.cumsum(rows_per_config)]).astype(np.int64)
+    p = potential
+    design = dataset_design(dataset.config_atoms, dataset.config_pairs, row_offsets, dataset.types, dataset.first,
+                            dataset.neighbours, dataset.vectors, p.radial_coeffs, p.alpha_index_basic,
+                            p.alpha_index_times, p.alpha_moment_mapping, p.alpha_moments_count, p.min_dist,
+                            p.max_dist, p.scaling, n_species)
+    target = np.empty(row_offsets[-1])
+    scale = np.empty(row_offsets[-1])
+    for k in range(len(dataset)):
+        r, n = row_offsets[k], dataset.n_atoms[k]
+        a0, a1 = dataset.config_atoms[k], dataset.config_atoms[k + 1]
+        target[r] = dataset.energy[k]
+        target[r + 1:r + 1 + 3 * n] = dataset.forces[a0:a1].ravel()
+        target[r + 1 + 3 * n:r + 10 + 3 * n] = dataset.virial[k].ravel()
+        scale[r] = np.sqrt(w_e[k])
+        scale[r + 1:r + 1 + 3 * n] = np.sqrt(w_f[k])
+        scale[r + 1 + 3 * n:r + 10 + 3 * n] = np.sqrt(w_s[k])
+    design *= scale[:, None]
+    target *= scale
+    norms = np.linalg.norm(design, axis=0)
+    norms[norms == 0] = 1.0
+    solution = np.linalg.lstsq(design / norms, target, rcond=None)[0] / norms
+    potential.moment_coeffs = solution[:n_basis].copy()
+    potential.species_coeffs = solution[n_basis:].copy()
+    return potential
+
+
+FIT_METHODS = ("varpro", "joint")
+
+
+class MTPTrainer:
+    """Fit an MTP to labelled configurations (scikit-learn style: ``fit`` returns the trainer).
+
+    Parameters
+    ----------
+    level : int
+        Basis level (8, 10, 16, 20 ...).
+    min_dist, max_dist : float
+        :math:`R_\\min` and :math:`R_\\mathrm{cut}` (A). ``min_dist`` must lie below the shortest distance in
+        the data (check it with :func:`matsci_ml.mtp.neighbors.minimum_distance`).
+    radial_basis_size : int
+    energy_weight, force_weight, stress_weight : float
+        :math:`w_e, w_f, w_s` of the loss.
+    weight_scaling : {"vibrations", "structures", "molecules"}
+    method : {"varpro", "joint"}
+        ``"varpro"`` (default): L-BFGS over the radial coefficients, with the moment and species
+        coefficients solved exactly by :func:`fit_linear` at every step (variable projection, Golub
+        & Pereyra 1973; by the envelope theorem the gradient is the partial gradient at the linear
+        optimum). ``"joint"``: L-BFGS over all parameters at once, after one linear fit (as mlip-2).
+    max_iter : int
+        L-BFGS iterations.
+    max_time_s : float or None
+        Stop after this wall time (the best parameters so far are kept).
+    seed : int
+        Seed of the random radial coefficients; fits with different seeds form an ensemble.
+    progress : bool
+        Show a progress bar.
+
+    Attributes
+    ----------
+    potential_ : MomentTensorPotential
+    history_ : list of dict
+        ``iteration``, ``time_s``, ``loss`` per L-BFGS iteration.
+    fit_time_s_ : float
+    train_errors_ : dict
+        :func:`errors` on the training set.
+
+    Examples
+    --------
+    >>> trainer = MTPTrainer(level=8, max_iter=20).fit(frames)  # doctest: +SKIP
+    >>> trainer.potential_.write("Mo.mtp")                      # doctest: +SKIP
+    """
+
+    def __init__(self, *, level: int = 16, min_dist: float = 2.0, max_dist: float = 5.0,
+                 radial_basis_size: int = 8, energy_weight: float = 1.0, force_weight: float = 0.01,
+                 stress_weight: float = 0.001, weight_scaling: str = "vibrations", method: str = "varpro",
+                 max_iter: int = 200, max_time_s: float | None = None, seed: int = 0, progress: bool = True):
+        self.level = level
+        self.min_dist = min_dist
+        self.max_dist = max_dist
+        self.radial_basis_size = radial_basis_size
+        self.energy_weight = energy_weight
+        self.force_weight = force_weight
+        self.stress_weight = stress_weight
+        self.weight_scaling = weight_scaling
+        self.method = method
+        self.max_iter = max_iter
+        self.max_time_s = max_time_s
+        self.seed = seed
+        self.progress = progress
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {k: getattr(self, k) for k in ("level", "min_dist", "max_dist", "radial_basis_size", "energy_weight",
+                                                "force_weight", "stress_weight", "weight_scaling", "method",
+                                                "max_iter", "max_time_s", "seed", "progress")}
+
+    def set_params(self, **params) -> MTPTrainer:
+        for key, value in params.items():
+            if key not in self.get_params():
+                raise ValueError(f"unknown parameter {key!r} of MTPTrainer")
+            setattr(self, key, value)
+        return self
+
+    def fit(self, frames: list[Atoms], y=None, *, dataset: Dataset | None = None) -> MTPTrainer:
+        """Train on ``frames`` (ASE ``Atoms`` with energies and forces, stresses optional).
+
+        ``dataset`` may pass a :class:`Dataset` already built for the same species and cutoff.
+        """
+        if self.method not in FIT_METHODS:
+            raise ValueError(f"method must be one of {FIT_METHODS}, got {self.method!r}")
+        species = sorted({int(z) for atoms in frames for z in atoms.numbers})
+        potential = MomentTensorPotential.from_level(self.level, species, min_dist=self.min_dist,
+                                                     max_dist=self.max_dist,
+                                                     radial_basis_size=self.radial_basis_size, seed=self.seed)
+        if dataset is None:
+            dataset = Dataset.from_frames(frames, potential)
+        if dataset.min_distance < self.min_dist:
+            raise ValueError(f"The training data has atoms {dataset.min_distance:.3f} A apart, below min_dist = "
+                             f"{self.min_dist} A where the radial basis is undefined; set min_dist to at most "
+                             f"{np.floor(dataset.min_distance * 20) / 20:.2f}.")
+        weights = config_weights(dataset, self.energy_weight, self.force_weight, self.stress_weight,
+                                 self.weight_scaling)
+        start = time.perf_counter()
+        fit_linear(potential, dataset, weights)
+        n_linear = potential.moment_coeffs.size + potential.species_count
+        self.history_ = []
+
+        if self.method == "varpro":
+            def objective(radial: np.ndarray) -> tuple[float, np.ndarray]:
+                potential.radial_coeffs = radial.reshape(potential.radial_coeffs.shape).copy()
+                fit_linear(potential, dataset, weights)
+                loss, grad = loss_and_gradient(potential, dataset, weights)
+                return loss, grad[n_linear:]
+            x0 = potential.radial_coeffs.ravel().copy()
+        else:
+            def objective(parameters: np.ndarray) -> tuple[float, np.ndarray]:
+                potential.parameters = parameters
+                return loss_and_gradient(potential, dataset, weights)
+            x0 = potential.parameters
+
+        best = {"loss": np.inf, "parameters": potential.parameters}
+        bar = _progress_bar(self.max_iter, self.progress)
+
+        def callback(intermediate_result) -> None:
+            loss = float(intermediate_result.fun)
+            elapsed = time.perf_counter() - start
+            self.history_.append({"iteration": len(self.history_) + 1, "time_s": elapsed, "loss": loss})
+            if loss < best["loss"]:
+                best.update(loss=loss, parameters=potential.parameters)
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{loss:.4g}")
+            if self.max_time_s is not None and elapsed > self.max_time_s:
+                raise StopIteration
+
+        try:
+            minimize(objective, x0, jac=True, method="L-BFGS-B", callback=callback,
+                     options={"maxiter": self.max_iter, "maxcor": 30, "ftol": 0.0, "gtol": 1e-12})
+        finally:
+            if bar is not None:
+                bar.close()
+        if best["loss"] < np.inf:
+            potential.parameters = best["parameters"]
+        self.fit_time_s_ = time.perf_counter() - start
+        self.potential_ = potential
+        self.train_errors_ = errors(potential, dataset)
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "potential_"):
+            raise RuntimeError("This MTPTrainer is not fitted yet; call fit(frames) first.")
+
+    def predict(self, frames: list[Atoms]) -> np.ndarray:
+        """Total energies (eV) of ``frames``."""
+        self._check_fitted()
+        return np.array([self.calculator().get_potential_energy(atoms.copy()) for atoms in frames])
+
+    def calculator(self, **kwargs):
+        """An :class:`~matsci_ml.mtp.calculator.MTPCalculator` of the fitted potential."""
+        from matsci_ml.mtp.calculator import MTPCalculator
+
+        self._check_fitted()
+        return MTPCalculator(self.potential_, **kwargs)
+
+    def errors(self, frames: list[Atoms] | Dataset) -> dict[str, float]:
+        """:func:`errors` of the fitted potential on ``frames`` (e.g. a validation set)."""
+        self._check_fitted()
+        dataset = frames if isinstance(frames, Dataset) else Dataset.from_frames(frames, self.potential_)
+        return errors(self.potential_, dataset)
+
+
+def _progress_bar(total: int, show: bool):
+    if not show:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="L-BFGS", unit="it", leave=False)
+
+
+def train_ensemble(frames: list[Atoms], n_models: int = 5, *, seed: int = 0, **trainer_params) -> list[MTPTrainer]:
+    """Fit ``n_models`` MTPs that differ only in the random initial radial coefficients (seeds
+    ``seed, seed + 1, ...``); their spread on a property is its uncertainty."""
+    dataset = None
+    trainers = []
+    for k in range(n_models):
+        trainer = MTPTrainer(seed=seed + k, **trainer_params)
+        if dataset is None:
+            probe = MomentTensorPotential.from_level(trainer.level, sorted({int(z) for a in frames for z in a.numbers}),
+                                                     min_dist=trainer.min_dist, max_dist=trainer.max_dist)
+            dataset = Dataset.from_frames(frames, probe)
+        trainers.append(trainer.fit(frames, dataset=dataset))
+    return trainers
