@@ -199,3 +199,10 @@ def bench_kmc(repeat: int = 20, temperature_K: float = 1000.0, our_events: int =
         peers["CLEASE KineticMonteCarlo"] = "not installed (pip install -e '.[bench]')"
     return RateBench(f"vacancy kinetic MC with CE barriers, {len(atoms)}-site fcc Cu-Pt 50/50, pairs to the 3rd "
                      f"neighbour + NN triplet, {temperature_K:.0f} K", "events/s", ours, peers)
+
+
+def bench_mtp():
+    """MTP: ours vs motep's C extension per atom per step, and a timed Mo fit (:mod:`matsci_ml.mtp.benchmark`)."""
+    from matsci_ml.mtp.benchmark import bench_mtp as run
+
+    return run()

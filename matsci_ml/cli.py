@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_cmd_run)
 
     bench = sub.add_parser("bench", help="time our implementation against a peer library, same process")
-    bench.add_argument("task", choices=["featurize", "mc", "kmc"])
+    bench.add_argument("task", choices=["featurize", "mc", "kmc", "mtp"])
     bench.set_defaults(func=_cmd_bench)
 
     warmup = sub.add_parser("warmup", help="compile the numba kernels into the cache")

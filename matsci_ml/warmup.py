@@ -35,4 +35,28 @@ def warm_numba_cache() -> list[str]:
     metropolis_swaps(square_lattice_ising(3), np.array([1, -1] * 4 + [1]), kT=1.0, n_sweeps=1)
     vacancy_diffusion(neighbor_table("sc", 3), n_runs=2, n_events=50)
     alloy_vacancy_kmc(square_lattice_ising(3), neighbor_table("square", 3), np.ones(9), 0, kT=1.0, n_events=5)
-    return ["numba_probe", "metropolis_flips", "metropolis_swaps", "vacancy_diffusion", "alloy_vacancy_kmc"]
+    _warm_mtp()
+    return ["numba_probe", "metropolis_flips", "metropolis_swaps", "vacancy_diffusion", "alloy_vacancy_kmc",
+            "mtp_energy_forces", "dataset_loss_gradient", "dataset_design", "dataset_predictions"]
+
+
+def _warm_mtp() -> None:
+    """One tiny MTP fit step: compiles the pair search, energy/force, design and loss-gradient kernels."""
+    from ase.build import bulk
+    from ase.calculators.emt import EMT
+
+    from matsci_ml.mtp import Dataset, MomentTensorPotential, MTPCalculator, fit_linear
+    from matsci_ml.mtp.training import config_weights, loss_and_gradient, predict
+
+    atoms = bulk("Cu", "fcc", a=3.6, cubic=True)
+    atoms.rattle(0.05, seed=0)
+    atoms.calc = EMT()
+    mtp = MomentTensorPotential.from_level(2, ["Cu"], min_dist=1.5, max_dist=4.0)
+    dataset = Dataset.from_frames([atoms], mtp)
+    weights = config_weights(dataset)
+    fit_linear(mtp, dataset, weights)
+    loss_and_gradient(mtp, dataset, weights)
+    predict(mtp, dataset)
+    probe = atoms.copy()
+    probe.calc = MTPCalculator(mtp)
+    probe.get_forces()

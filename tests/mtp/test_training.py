@@ -1,0 +1,74 @@
+"""MTP training and the shipped Mo potential against the published errors and DFT elastic constants."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ase.build import bulk
+from ase.calculators.emt import EMT
+
+from matsci_ml.data import load_mlearn
+from matsci_ml.mtp import Dataset, MTPCalculator, MTPTrainer, errors, read_mtp
+from matsci_ml.mtp.properties import cubic_elastic_constants, equation_of_state
+
+SHIPPED_MO = Path(__file__).parents[2] / "datasets" / "mtp" / "Mo_level16.mtp"
+# DFT (PBE) elastic constants of Mo quoted by Novikov et al. 2021 (COURSE.md), GPa
+DFT_MO = {"C11": 472.0, "C12": 154.0, "C44": 95.0}
+
+
+def _emt_frames(n, seed):
+    rng = np.random.default_rng(seed)
+    frames = []
+    for k in range(n):
+        atoms = bulk("Cu", "fcc", a=3.6 * (1 + rng.uniform(-0.03, 0.03)), cubic=True).repeat(2)
+        atoms.rattle(0.1, seed=int(rng.integers(1 << 30)))
+        atoms.calc = EMT()
+        atoms.get_stress()
+        frames.append(atoms)
+    return frames
+
+
+# joint L-BFGS converges more slowly than variable projection (the reason varpro is the default)
+@pytest.mark.parametrize("method, factor, ceiling", [("varpro", 0.7, 0.05), ("joint", 0.95, 0.1)])
+def test_training_reduces_the_errors_on_held_out_data(method, factor, ceiling):
+    train, validation = _emt_frames(12, 0), _emt_frames(6, 1)
+    start = MTPTrainer(level=8, min_dist=1.9, max_dist=4.5, max_iter=0, progress=False).fit(train)
+    fitted = MTPTrainer(level=8, min_dist=1.9, max_dist=4.5, max_iter=40, method=method, progress=False).fit(train)
+    before, after = start.errors(validation), fitted.errors(validation)
+    assert after["force_rmse_ev_per_a"] < factor * before["force_rmse_ev_per_a"]
+    assert after["force_rmse_ev_per_a"] < ceiling
+    assert len(fitted.history_) > 5 and fitted.history_[-1]["loss"] <= fitted.history_[0]["loss"]
+
+
+def test_min_dist_above_the_data_is_refused():
+    with pytest.raises(ValueError, match="below min_dist = 2.6 A .* set min_dist to at most"):
+        MTPTrainer(level=4, min_dist=2.6, max_dist=4.5, max_iter=1, progress=False).fit(_emt_frames(2, 0))
+
+
+def test_unfitted_trainer_says_so():
+    with pytest.raises(RuntimeError, match="not fitted yet"):
+        MTPTrainer().predict(_emt_frames(1, 0))
+
+
+@pytest.fixture(scope="module")
+def shipped_mo():
+    return read_mtp(SHIPPED_MO)
+
+
+def test_shipped_mo_potential_meets_the_published_errors(shipped_mo):
+    """Zuo et al. 2020 report test MAEs of 2.83 meV/atom and 0.09 eV/A for MTP on this data."""
+    test = load_mlearn("Mo", "test")
+    result = errors(shipped_mo, Dataset.from_frames(test, shipped_mo))
+    assert result["energy_mae_mev_per_atom"] <= 4.0
+    assert result["force_mae_ev_per_a"] <= 0.13
+
+
+def test_shipped_mo_elastic_constants_within_15_percent_of_dft(shipped_mo):
+    calc = MTPCalculator(shipped_mo)
+    eos = equation_of_state(bulk("Mo", "bcc", a=3.16, cubic=True), calc)
+    assert eos.lattice_constant == pytest.approx(3.16, rel=0.01)
+    constants = cubic_elastic_constants(bulk("Mo", "bcc", a=eos.lattice_constant, cubic=True), calc)
+    for name, dft in DFT_MO.items():
+        assert constants[name] == pytest.approx(dft, rel=0.15), name
+    # the EOS bulk modulus and (C11 + 2 C12) / 3 are the same quantity, measured two ways
+    assert eos.bulk_modulus_gpa == pytest.approx((constants["C11"] + 2 * constants["C12"]) / 3, rel=0.03)
