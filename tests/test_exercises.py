@@ -109,3 +109,12 @@ def test_lesson05_exercises():
     assert tc.check({"exact": 2.269185, "ours": 2.25}, tc_estimate=2.25)
     with pytest.raises(TypeError, match="tc_estimate"):
         tc.check({"exact": 2.269185, "ours": 2.25})
+
+
+def test_lesson06_exercises():
+    assert exercise("06.levels").check({"a": 10, "b": 10, "in_level_8": False})
+    assert not exercise("06.levels").check({"a": 10, "b": 10, "in_level_8": True})
+    assert exercise("06.parameters").check({"n": 92 + 2 + 2 * 2 * 4 * 8})
+    balance = exercise("06.loss-balance").reference()
+    assert balance["ratio"] == pytest.approx(0.0162 / 0.00135)
+    assert exercise("06.cutoff-neighbours").check({"4.0": 14, "5.0": 26, "6.0": 58})

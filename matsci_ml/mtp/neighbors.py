@@ -125,5 +125,5 @@ def pair_data(atoms: Atoms, cutoff: float) -> tuple[np.ndarray, np.ndarray, np.n
 
 def minimum_distance(atoms: Atoms, cutoff: float = 6.0) -> float:
     """Shortest interatomic distance (A), periodic images included; ``inf`` if none within ``cutoff``."""
-    d = neighbor_list("d", atoms, cutoff)
-    return float(d.min()) if d.size else float("inf")
+    _, _, vectors = pair_data(atoms, cutoff)
+    return float(np.sqrt((vectors**2).sum(axis=1).min())) if len(vectors) else float("inf")

@@ -75,3 +75,17 @@ def cubic_elastic_constants(atoms: Atoms, calc, *, strain: float = 0.02) -> dict
     plus, minus = stress(shear(strain)), stress(shear(-strain))
     c44 = (plus[1, 2] - minus[1, 2]) / (2 * strain)
     return {"C11": float(c11), "C12": float(c12), "C44": float(c44)}
+
+
+def thermalize(atoms: Atoms, temperature_k: float, seed: int = 0) -> None:
+    """Maxwell-Boltzmann momenta at ``temperature_k`` (K), seeded (ASE's ``thermalize_momenta``,
+    called ``MaxwellBoltzmannDistribution`` before ASE 3.29)."""
+    rng = np.random.default_rng(seed)
+    try:
+        from ase.md.velocitydistribution import thermalize_momenta
+    except ImportError:  # ASE < 3.29
+        from ase.md.velocitydistribution import MaxwellBoltzmannDistribution
+
+        MaxwellBoltzmannDistribution(atoms, temperature_K=temperature_k, rng=rng)
+    else:
+        thermalize_momenta(atoms, temperature_k, rng=rng)
