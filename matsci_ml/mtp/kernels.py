@@ -70,6 +70,14 @@ def _pair_setup(vec, coeffs, r_min, r_max, scaling, q, dq, f, df, unit, powers):
 
 
 @njit(cache=True)
+def _max_neighbours(first):
+    m = 0
+    for i in range(first.shape[0] - 1):
+        m = max(m, first[i + 1] - first[i])
+    return m
+
+
+@njit(cache=True)
 def _max_power(basic):
     m = 0
     for a in range(basic.shape[0]):
@@ -95,9 +103,7 @@ def mtp_energy_forces(types, first, neighbours, vectors, radial_coeffs, species_
     grad = np.zeros(n_alpha)
     q = np.zeros(n_beta)
     dq = np.zeros(n_beta)
-    max_nb = 0
-    for i in range(n_atoms):
-        max_nb = max(max_nb, first[i + 1] - first[i])
+    max_nb = _max_neighbours(first)
     f = np.zeros((max_nb, n_mu))
     df = np.zeros((max_nb, n_mu))
     unit = np.zeros((max_nb, 3))
@@ -167,6 +173,22 @@ def mtp_energy_forces(types, first, neighbours, vectors, radial_coeffs, species_
     return energies, forces, virial
 
 
+@njit(cache=True, inline="always")
+def _monomial_along(powers, ax, ay, az, t, ut):
+    """Monomial :math:`u_x^a u_y^b u_z^c` of a pair's unit vector and :math:`r\,d/d\epsilon` of it along
+    the displacement ``t`` of the pair vector (``ut`` = u.t)."""
+    px, py, pz = powers[0, ax], powers[1, ay], powers[2, az]
+    mono = px * py * pz
+    dmono = -(ax + ay + az) * mono * ut
+    if ax > 0:
+        dmono += ax * powers[0, ax - 1] * py * pz * t[0]
+    if ay > 0:
+        dmono += ay * px * powers[1, ay - 1] * pz * t[1]
+    if az > 0:
+        dmono += az * px * py * powers[2, az - 1] * t[2]
+    return mono, dmono
+
+
 @njit(cache=True)
 def _config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, species_coeffs, moment_coeffs,
                           basic, times, mapping, n_alpha, r_min, r_max, scaling,
@@ -203,9 +225,7 @@ def _config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, spec
     gtan = np.zeros(n_alpha)
     q = np.zeros(n_beta)
     dq = np.zeros(n_beta)
-    max_nb = 0
-    for i in range(n_atoms):
-        max_nb = max(max_nb, first[i + 1] - first[i])
+    max_nb = _max_neighbours(first)
     f = np.zeros((max_nb, n_mu))
     df = np.zeros((max_nb, n_mu))
     unit = np.zeros((max_nb, 3))
@@ -233,18 +253,10 @@ def _config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, spec
                 tp[p, k] = t
             ut[p] = unit[p, 0] * tp[p, 0] + unit[p, 1] * tp[p, 1] + unit[p, 2] * tp[p, 2]
             for a in range(basic.shape[0]):
-                mu, ax, ay, az = basic[a, 0], basic[a, 1], basic[a, 2], basic[a, 3]
-                px, py, pz = powers[p, 0, ax], powers[p, 1, ay], powers[p, 2, az]
-                mono = px * py * pz
+                mu = basic[a, 0]
+                mono, dmono = _monomial_along(powers[p], basic[a, 1], basic[a, 2], basic[a, 3], tp[p], ut[p])
                 values[a] += f[p, mu] * mono
                 # directional derivative of f_mu(r) mono(u) along t_p
-                dmono = -(ax + ay + az) * mono * ut[p]
-                if ax > 0:
-                    dmono += ax * powers[p, 0, ax - 1] * py * pz * tp[p, 0]
-                if ay > 0:
-                    dmono += ay * px * powers[p, 1, ay - 1] * pz * tp[p, 1]
-                if az > 0:
-                    dmono += az * px * py * powers[p, 2, az - 1] * tp[p, 2]
                 tang[a] += df[p, mu] * ut[p] * mono + f[p, mu] * dmono / rs[p]
         for t in range(times.shape[0]):
             a, b, m, c = times[t, 0], times[t, 1], times[t, 2], times[t, 3]
@@ -270,16 +282,8 @@ def _config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, spec
             y[:] = 0.0
             x[:] = 0.0
             for a in range(basic.shape[0]):
-                mu, ax, ay, az = basic[a, 0], basic[a, 1], basic[a, 2], basic[a, 3]
-                px, py, pz = powers[p, 0, ax], powers[p, 1, ay], powers[p, 2, az]
-                mono = px * py * pz
-                dmono = -(ax + ay + az) * mono * ut[p]
-                if ax > 0:
-                    dmono += ax * powers[p, 0, ax - 1] * py * pz * tp[p, 0]
-                if ay > 0:
-                    dmono += ay * px * powers[p, 1, ay - 1] * pz * tp[p, 1]
-                if az > 0:
-                    dmono += az * px * py * powers[p, 2, az - 1] * tp[p, 2]
+                mu = basic[a, 0]
+                mono, dmono = _monomial_along(powers[p], basic[a, 1], basic[a, 2], basic[a, 3], tp[p], ut[p])
                 y[mu] += grad[a] * mono
                 x[mu] += gtan[a] * mono + grad[a] * dmono / rs[p]
             _chebyshev(rs[p], r_min, r_max, scaling, q, dq)
@@ -360,9 +364,7 @@ def basis_jacobian(types, first, neighbours, vectors, radial_coeffs, basic, time
     values = np.zeros(n_alpha)
     q = np.zeros(n_beta)
     dq = np.zeros(n_beta)
-    max_nb = 0
-    for i in range(n_atoms):
-        max_nb = max(max_nb, first[i + 1] - first[i])
+    max_nb = _max_neighbours(first)
     jac = np.zeros((n_alpha, max_nb, 3))
     f = np.zeros((max_nb, n_mu))
     df = np.zeros((max_nb, n_mu))
