@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +35,8 @@ from ase.calculators.emt import EMT
 from ase.filters import FrechetCellFilter
 from ase.optimize import BFGS
 from scipy.optimize import minimize_scalar
+
+from matsci_ml.paths import atomic_write_text
 
 RELAX_MODES = ("none", "volume", "full")
 
@@ -120,12 +121,7 @@ def _read_cache(path: Path) -> dict:
 
 
 def _write_cache(path: Path, cache: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    with os.fdopen(handle, "w") as stream:
-        json.dump(cache, stream, indent=0, sort_keys=True)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)   # atomic: a crash never leaves a half-written cache
+    atomic_write_text(path, json.dumps(cache, indent=0, sort_keys=True))   # a crash never leaves half a cache
 
 
 def label_structures(structures, species, *, relax: str = "volume", calculator=EMT, lattice: str = "fcc",

@@ -272,17 +272,32 @@ class MTPTrainer:
             setattr(self, key, value)
         return self
 
-    def fit(self, frames: list[Atoms], y=None, *, dataset: Dataset | None = None) -> MTPTrainer:
+    def fit(self, frames: list[Atoms], y=None, *, dataset: Dataset | None = None,
+            initial: MomentTensorPotential | None = None) -> MTPTrainer:
         """Train on ``frames`` (ASE ``Atoms`` with energies and forces, stresses optional).
 
         ``dataset`` may pass a :class:`Dataset` already built for the same species and cutoff.
+        ``initial`` starts from a copy of that potential's radial coefficients instead of random ones
+        (a warm start, as mlip-2 retrains in active learning); it must have this trainer's level,
+        cutoffs and radial basis size.
         """
         if self.method not in FIT_METHODS:
             raise ValueError(f"method must be one of {FIT_METHODS}, got {self.method!r}")
         species = sorted({int(z) for atoms in frames for z in atoms.numbers})
-        potential = MomentTensorPotential.from_level(self.level, species, min_dist=self.min_dist,
-                                                     max_dist=self.max_dist,
-                                                     radial_basis_size=self.radial_basis_size, seed=self.seed)
+        if initial is None:
+            potential = MomentTensorPotential.from_level(self.level, species, min_dist=self.min_dist,
+                                                         max_dist=self.max_dist,
+                                                         radial_basis_size=self.radial_basis_size, seed=self.seed)
+        else:
+            expected = (self.level, self.min_dist, self.max_dist, self.radial_basis_size)
+            found = (initial.level, initial.min_dist, initial.max_dist, initial.radial_basis_size)
+            if found != expected:
+                raise ValueError(f"the initial potential has (level, min_dist, max_dist, radial_basis_size) = {found}, "
+                                 f"this trainer {expected}")
+            missing = sorted(set(species) - set(initial.species))
+            if missing:
+                initial.types_of(np.array(missing))   # raises, naming the elements
+            potential = initial.copy()
         if dataset is None:
             dataset = Dataset.from_frames(frames, potential)
         if dataset.min_distance < self.min_dist:

@@ -1,0 +1,171 @@
+"""Simulations with the two-threshold scheme: collect what the potential extrapolates, stop before it breaks.
+
+At every step an observer computes the extrapolation grade :math:`\\gamma` of the current
+configuration (:class:`~matsci_ml.active_learning.grade.ActiveSet`):
+
+- :math:`\\gamma > \\gamma_\\text{select}` (typically 2, range 1.1--5): the configuration is kept as a
+  candidate for labelling;
+- :math:`\\gamma > \\gamma_\\text{break}` (typically 10, range 3--20): the simulation stops, because
+  forces this far outside the training data are not to be trusted (and would send the trajectory
+  somewhere even less relevant).
+
+Atoms closer than the potential's ``min_dist`` also stop the run (the MTP is undefined there).
+The *reliability* of a run is the fraction of its requested steps done before it stopped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from ase import Atoms, units
+from ase.filters import FrechetCellFilter
+from ase.md.langevin import Langevin
+from ase.md.velocitydistribution import MaxwellBoltzmannDistribution
+from ase.optimize import BFGS
+
+from matsci_ml.active_learning.grade import ActiveSet
+from matsci_ml.mtp.calculator import CloseContactError, MTPCalculator
+
+
+class ExtrapolationBreak(RuntimeError):
+    """The grade exceeded gamma_break: the simulation stops here."""
+
+
+@dataclass
+class ExplorationResult:
+    """What one simulation produced.
+
+    Attributes
+    ----------
+    name : str
+    steps_requested, steps_done : int
+        MD steps, or relaxation steps (the limit and the steps taken).
+    broken : bool
+        Stopped by :math:`\\gamma > \\gamma_\\text{break}` or a close contact.
+    converged : bool
+        A relaxation reached ``fmax``; an MD run completed its steps.
+    grades : ndarray
+        :math:`\\gamma` at every step (the first entry is the starting configuration).
+    candidates : list of Atoms
+        Configurations with :math:`\\gamma > \\gamma_\\text{select}` (no calculator attached).
+    final : Atoms
+        The last configuration, with its potential energy (eV) in ``final.info["energy"]``.
+    """
+
+    name: str
+    steps_requested: int
+    steps_done: int
+    broken: bool
+    converged: bool
+    grades: np.ndarray
+    candidates: list = field(repr=False)
+    final: Atoms = field(repr=False)
+
+    @property
+    def reliability(self) -> float:
+        """Fraction of the requested steps done before a break (1 for a run that was not stopped)."""
+        if not self.broken:
+            return 1.0
+        return self.steps_done / self.steps_requested if self.steps_requested else 0.0
+
+    @property
+    def max_grade(self) -> float:
+        return float(np.max(self.grades)) if len(self.grades) else 0.0
+
+
+class GradeMonitor:
+    """ASE observer of the two thresholds (attach with ``dyn.attach(monitor)``)."""
+
+    def __init__(self, active_set: ActiveSet, atoms: Atoms, *, gamma_select: float = 2.0, gamma_break: float = 10.0):
+        if not 1.0 <= gamma_select <= gamma_break:
+            raise ValueError(f"need 1 <= gamma_select <= gamma_break, got {gamma_select} and {gamma_break}")
+        self.active_set = active_set
+        self.atoms = atoms
+        self.gamma_select = gamma_select
+        self.gamma_break = gamma_break
+        self.grades: list[float] = []
+        self.candidates: list[Atoms] = []
+
+    def __call__(self) -> None:
+        atoms = self.atoms.atoms if hasattr(self.atoms, "atoms") else self.atoms   # a cell filter
+        grade = self.active_set.grade(atoms)
+        self.grades.append(grade)
+        if grade > self.gamma_select:
+            snapshot = Atoms(atoms.numbers, atoms.positions, cell=atoms.cell, pbc=atoms.pbc)
+            snapshot.info["grade"] = grade
+            self.candidates.append(snapshot)
+        if grade > self.gamma_break:
+            raise ExtrapolationBreak(f"extrapolation grade {grade:.3g} > gamma_break = {self.gamma_break}")
+
+
+def _finish(name, requested, done, broken, converged, monitor, atoms) -> ExplorationResult:
+    final = Atoms(atoms.numbers, atoms.positions, cell=atoms.cell, pbc=atoms.pbc)
+    if not broken:
+        final.info["energy"] = float(atoms.get_potential_energy())
+    return ExplorationResult(name=name, steps_requested=requested, steps_done=done, broken=broken,
+                             converged=converged, grades=np.array(monitor.grades), candidates=monitor.candidates,
+                             final=final)
+
+
+@dataclass
+class MDExploration:
+    """Langevin molecular dynamics from ``atoms`` at ``temperature_K``.
+
+    Velocities are drawn from Maxwell--Boltzmann with ``seed`` (plus ``iteration`` inside the active
+    learning loop, so each iteration sees a new trajectory that is still reproducible).
+    """
+
+    atoms: Atoms
+    temperature_K: float
+    steps: int
+    timestep_fs: float = 2.0
+    friction_per_fs: float = 0.02
+    seed: int = 0
+    name: str = "md"
+
+    def run(self, active_set: ActiveSet, *, gamma_select: float = 2.0, gamma_break: float = 10.0,
+            iteration: int = 0) -> ExplorationResult:
+        atoms = self.atoms.copy()
+        atoms.calc = MTPCalculator(active_set.potential)
+        rng = np.random.default_rng([self.seed, iteration])
+        MaxwellBoltzmannDistribution(atoms, temperature_K=self.temperature_K, rng=rng)
+        dynamics = Langevin(atoms, self.timestep_fs * units.fs, temperature_K=self.temperature_K,
+                            friction=self.friction_per_fs / units.fs, fixcm=False, rng=rng)
+        monitor = GradeMonitor(active_set, atoms, gamma_select=gamma_select, gamma_break=gamma_break)
+        dynamics.attach(monitor, interval=1)
+        broken = False
+        try:
+            dynamics.run(self.steps)
+        except (ExtrapolationBreak, CloseContactError):
+            broken = True
+        done = max(len(monitor.grades) - 1, 0)
+        return _finish(self.name, self.steps, done, broken, not broken, monitor, atoms)
+
+
+@dataclass
+class RelaxExploration:
+    """BFGS relaxation of positions (and the cell, through ``FrechetCellFilter``) to ``fmax`` eV/A."""
+
+    atoms: Atoms
+    fmax: float = 0.01
+    steps: int = 200
+    relax_cell: bool = True
+    name: str = "relax"
+
+    def run(self, active_set: ActiveSet, *, gamma_select: float = 2.0, gamma_break: float = 10.0,
+            iteration: int = 0) -> ExplorationResult:
+        atoms = self.atoms.copy()
+        atoms.calc = MTPCalculator(active_set.potential)
+        target = FrechetCellFilter(atoms) if self.relax_cell else atoms
+        optimizer = BFGS(target, logfile=None)
+        monitor = GradeMonitor(active_set, atoms, gamma_select=gamma_select, gamma_break=gamma_break)
+        optimizer.attach(monitor, interval=1)
+        broken, converged = False, False
+        try:
+            converged = bool(optimizer.run(fmax=self.fmax, steps=self.steps))
+        except (ExtrapolationBreak, CloseContactError):
+            broken = True
+        done = max(len(monitor.grades) - 1, 0)
+        return _finish(self.name, self.steps, done, broken, converged, monitor, atoms)
+

@@ -1,0 +1,300 @@
+"""The bootstrapping loop of active learning (Novikov et al. 2021, Podryabinkin & Shapeev 2017).
+
+Each iteration:
+
+(a) train the MTP on the training set and build its active set (MaxVol over the training rows);
+(b) run the simulations (MD, relaxations) with it, collecting configurations with
+    :math:`\\gamma > \\gamma_\\text{select}` and stopping each at :math:`\\gamma > \\gamma_\\text{break}`;
+(c) MaxVol-select among the collected configurations (at most the number of linear parameters);
+(d) label them with the oracle (any ASE calculator; EMT by default) through an Executor;
+(e) append them to the training set, and (f) retrain;
+
+until every simulation runs to its end with nothing above :math:`\\gamma_\\text{select}`.
+
+Nothing is lost: the state (training set, potential, candidates, selection, iteration log) is
+written atomically to ``state_path`` after every phase, and a loop created with the same settings
+and the same ``state_path`` resumes where the last one stopped -- killed, crashed or interrupted --
+and ends with the same training set as a run that was never interrupted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from ase import Atoms
+from ase.calculators.emt import EMT
+from ase.calculators.singlepoint import SinglePointCalculator
+
+from matsci_ml.active_learning.grade import ActiveSet
+from matsci_ml.active_learning.oracle import label_all
+from matsci_ml.mtp.potential import MomentTensorPotential
+from matsci_ml.mtp.training import Dataset, MTPTrainer, errors
+from matsci_ml.paths import atomic_write_text
+
+STATE_VERSION = 1
+DEFAULT_TRAINER = {"level": 10, "min_dist": 2.0, "max_dist": 5.0, "radial_basis_size": 8, "max_iter": 100,
+                   "energy_weight": 1.0, "force_weight": 0.01, "stress_weight": 0.001}
+
+
+def atoms_to_dict(atoms: Atoms) -> dict:
+    """JSON-ready dict of a configuration and its labels (floats round-trip exactly)."""
+    out = {"numbers": atoms.numbers.tolist(), "positions": atoms.positions.tolist(),
+           "cell": np.array(atoms.cell).tolist(), "pbc": atoms.pbc.tolist(),
+           "info": {k: v for k, v in atoms.info.items() if isinstance(v, (int, float, str))}}
+    if atoms.calc is not None:
+        out["energy"] = float(atoms.get_potential_energy())
+        out["forces"] = atoms.get_forces().tolist()
+        if "stress" in atoms.calc.results:
+            out["stress"] = np.asarray(atoms.calc.results["stress"]).tolist()
+    return out
+
+
+def atoms_from_dict(data: dict) -> Atoms:
+    atoms = Atoms(data["numbers"], data["positions"], cell=data["cell"], pbc=data["pbc"])
+    atoms.info.update(data.get("info", {}))
+    if "energy" in data:
+        results = {"energy": data["energy"], "forces": np.array(data["forces"])}
+        if "stress" in data:
+            results["stress"] = np.array(data["stress"])
+        atoms.calc = SinglePointCalculator(atoms, **results)
+    return atoms
+
+
+def _describe(exploration) -> dict:
+    fields = {k: v for k, v in vars(exploration).items() if k != "atoms"}
+    return {"type": type(exploration).__name__, **fields, "atoms": atoms_to_dict(exploration.atoms)}
+
+
+class ActiveLearningLoop:
+    """Active learning of an MTP with the MaxVol grade, resumable.
+
+    Parameters
+    ----------
+    initial : list of Atoms
+        Starting configurations, labelled by the oracle to form the first training set (they must
+        span the basis: a few rattled or strained cells, not one perfect crystal).
+    explorations : list of MDExploration or RelaxExploration
+        The simulations of step (b), rerun in every iteration.
+    state_path : str or Path, optional
+        JSON file of the loop's state; with an existing file from the same settings the loop resumes.
+    oracle : ASE calculator or callable returning one
+        Default :class:`ase.calculators.emt.EMT`.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Where labelling runs (default: in this process).
+    trainer : dict
+        :class:`~matsci_ml.mtp.training.MTPTrainer` parameters (level, min_dist, max_dist, max_iter, weights...).
+    kind : {"neighbourhood", "configuration"}
+        Rows of the grade.
+    gamma_select, gamma_break : float
+        The two thresholds.
+    max_iterations : int
+        Training rounds at most (the last one only trains and explores).
+    max_selected : int, optional
+        Cap on configurations labelled per iteration (never more than the number of linear parameters).
+    validation : list of labelled Atoms, optional
+        Errors on it are logged after every training.
+    warm_start : bool
+        Retrain from the previous potential (faster) instead of from random radial coefficients.
+    seed : int
+        Seed of the first potential and of the MD velocities and thermostat.
+    progress : bool
+
+    Attributes (after :meth:`run`)
+    ------------------------------
+    training_set : list of Atoms
+    potential : MomentTensorPotential
+    active_set : ActiveSet
+    log : list of dict
+        One entry per iteration: training size, oracle calls, reliability, candidates, selected,
+        train/validation errors, times.
+    results : list of ExplorationResult
+        The simulations of the last iteration.
+    converged : bool
+    """
+
+    def __init__(self, initial, explorations, *, state_path=None, oracle=EMT, executor=None, trainer: dict | None = None,
+                 kind: str = "neighbourhood", gamma_select: float = 2.0, gamma_break: float = 10.0,
+                 max_iterations: int = 10, max_selected: int | None = None, validation=None, warm_start: bool = True,
+                 seed: int = 0, progress: bool = True):
+        if len(initial) == 0:
+            raise ValueError("give at least one starting configuration (better: a few rattled cells)")
+        if not 1.0 <= gamma_select <= gamma_break:
+            raise ValueError(f"need 1 <= gamma_select <= gamma_break, got {gamma_select} and {gamma_break}")
+        self.initial = list(initial)
+        self.explorations = list(explorations)
+        self.state_path = Path(state_path) if state_path is not None else None
+        self.oracle = oracle
+        self.executor = executor
+        self.trainer = {**DEFAULT_TRAINER, **(trainer or {})}
+        self.kind = kind
+        self.gamma_select = gamma_select
+        self.gamma_break = gamma_break
+        self.max_iterations = max_iterations
+        self.max_selected = max_selected
+        self.validation = validation
+        self.warm_start = warm_start
+        self.seed = seed
+        self.progress = progress
+        self.results = []
+
+    # ------------------------------------------------------------------ state
+    def fingerprint(self) -> str:
+        """Hash of everything that determines the run except ``max_iterations`` (which may be raised to go on)."""
+        settings = {"initial": [atoms_to_dict(a) for a in self.initial],
+                    "explorations": [_describe(e) for e in self.explorations], "trainer": self.trainer,
+                    "kind": self.kind, "gammas": [self.gamma_select, self.gamma_break],
+                    "max_selected": self.max_selected, "warm_start": self.warm_start, "seed": self.seed,
+                    "oracle": getattr(self.oracle, "__name__", type(self.oracle).__name__)}
+        return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
+
+    def _new_state(self) -> dict:
+        return {"version": STATE_VERSION, "fingerprint": self.fingerprint(), "iteration": 0, "phase": "label_initial",
+                "training": [], "potential": None, "candidates": [], "selected": [], "log": [], "runs": [],
+                "converged": False}
+
+    def _load_state(self) -> dict:
+        if self.state_path is None or not self.state_path.exists():
+            return self._new_state()
+        try:
+            state = json.loads(self.state_path.read_text())
+        except json.JSONDecodeError as error:
+            raise ValueError(f"the active-learning state {self.state_path} is not valid JSON ({error}); it is written "
+                             f"atomically, so it was changed by hand or by another program. Move it away to start "
+                             f"afresh.") from None
+        if state.get("version") != STATE_VERSION or state.get("fingerprint") != self.fingerprint():
+            raise ValueError(f"{self.state_path} holds a run with other settings (starting configurations, "
+                             f"simulations, trainer, thresholds or seed). Use another state_path, or delete the file "
+                             f"to start this run afresh.")
+        if state["phase"] == "done" and state["iteration"] + 1 < self.max_iterations and not state["converged"]:
+            state["phase"] = "select"   # max_iterations was raised: go on from the last exploration
+        return state
+
+    def _save(self, state: dict) -> None:
+        if self.state_path is not None:
+            atomic_write_text(self.state_path, json.dumps(state))
+
+    def _potential(self, state: dict) -> MomentTensorPotential:
+        t = self.trainer
+        species = sorted({int(z) for a in state["training"] for z in a["numbers"]})
+        potential = MomentTensorPotential.from_level(t["level"], species, min_dist=t["min_dist"], max_dist=t["max_dist"],
+                                                     radial_basis_size=t["radial_basis_size"], seed=self.seed)
+        potential.parameters = np.array(state["potential"])
+        return potential
+
+    # ------------------------------------------------------------------ phases
+    def _label_initial(self, state: dict) -> None:
+        labelled = label_all(self.initial, self.oracle, executor=self.executor, progress=self.progress)
+        state["training"] = [atoms_to_dict(a) for a in labelled]
+        state["phase"] = "train"
+
+    def _train(self, state: dict) -> None:
+        training = [atoms_from_dict(d) for d in state["training"]]
+        initial = self._potential(state) if (self.warm_start and state["potential"] is not None) else None
+        fit = MTPTrainer(**self.trainer, seed=self.seed, progress=False).fit(training, initial=initial)
+        state["potential"] = fit.potential_.parameters.tolist()
+        entry = {"iteration": state["iteration"], "training_size": len(training),
+                 "oracle_calls": len(training) - sum(e["oracle_calls"] for e in state["log"]),
+                 "train_time_s": fit.fit_time_s_, "train_errors": fit.train_errors_}
+        if self.validation is not None:
+            entry["validation_errors"] = errors(fit.potential_, Dataset.from_frames(self.validation, fit.potential_))
+        state["log"].append(entry)
+        state["phase"] = "explore"
+
+    def _explore(self, state: dict) -> None:
+        active_set = self._active_set(state)
+        start = time.perf_counter()
+        results = []
+        for exploration in self._bar(self.explorations, "simulations"):
+            results.append(exploration.run(active_set, gamma_select=self.gamma_select, gamma_break=self.gamma_break,
+                                           iteration=state["iteration"]))
+        self.results = results
+        candidates = [c for r in results for c in r.candidates]
+        entry = state["log"][-1]
+        entry.update(explore_time_s=time.perf_counter() - start, candidates=len(candidates),
+                     reliability=float(np.mean([r.reliability for r in results])),
+                     broken=int(sum(r.broken for r in results)),
+                     steps=int(sum(r.steps_done for r in results)),
+                     max_grade=float(max(r.max_grade for r in results)))
+        state["runs"] = [_result_to_dict(r) for r in results]
+        state["candidates"] = [atoms_to_dict(c) for c in candidates]
+        if not candidates:
+            state["converged"] = True
+            state["phase"] = "done"
+        elif state["iteration"] + 1 >= self.max_iterations:
+            state["phase"] = "done"
+        else:
+            state["phase"] = "select"
+
+    def _select(self, state: dict) -> None:
+        candidates = [atoms_from_dict(d) for d in state["candidates"]]
+        chosen = self._active_set(state).select(candidates, limit=self.max_selected)
+        state["selected"] = [state["candidates"][i] for i in chosen]
+        state["log"][-1]["selected"] = len(chosen)
+        state["phase"] = "label"
+
+    def _label(self, state: dict) -> None:
+        selected = [atoms_from_dict(d) for d in state["selected"]]
+        labelled = label_all(selected, self.oracle, executor=self.executor, progress=self.progress)
+        state["training"].extend(atoms_to_dict(a) for a in labelled)
+        state["candidates"], state["selected"] = [], []
+        state["iteration"] += 1
+        state["phase"] = "train"
+
+    # ------------------------------------------------------------------ driver
+    def _active_set(self, state: dict) -> ActiveSet:
+        training = [atoms_from_dict(d) for d in state["training"]]
+        return ActiveSet.from_frames(self._potential(state), training, kind=self.kind)
+
+    def _bar(self, items, description):
+        if not self.progress or len(items) < 2:
+            return items
+        from tqdm.auto import tqdm
+
+        return tqdm(items, desc=description, leave=False)
+
+    def run(self) -> ActiveLearningLoop:
+        """Run (or resume) until converged or ``max_iterations``; returns ``self``."""
+        state = self._load_state()
+        phases = {"label_initial": self._label_initial, "train": self._train, "explore": self._explore,
+                  "select": self._select, "label": self._label}
+        bar = None
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=self.max_iterations, initial=state["iteration"], desc="active learning", unit="iter")
+        try:
+            while state["phase"] != "done":
+                iteration = state["iteration"]
+                phases[state["phase"]](state)
+                self._save(state)
+                if bar is not None:
+                    bar.update(state["iteration"] - iteration)
+                    if state["log"]:
+                        last = state["log"][-1]
+                        bar.set_postfix(train=last["training_size"], reliability=last.get("reliability", float("nan")))
+        finally:
+            if bar is not None:
+                bar.close()
+        self._state = state
+        self.training_set = [atoms_from_dict(d) for d in state["training"]]
+        self.potential = self._potential(state)
+        self.active_set = ActiveSet.from_frames(self.potential, self.training_set, kind=self.kind)
+        self.log = state["log"]
+        self.runs = state["runs"]
+        self.converged = state["converged"]
+        return self
+
+    @property
+    def oracle_calls(self) -> int:
+        """Configurations labelled by the oracle so far (the size of the training set)."""
+        return len(self.training_set)
+
+
+def _result_to_dict(result) -> dict:
+    return {"name": result.name, "steps_requested": result.steps_requested, "steps_done": result.steps_done,
+            "broken": result.broken, "converged": result.converged, "grades": result.grades.tolist(),
+            "final": atoms_to_dict(result.final)}
