@@ -1,0 +1,139 @@
+"""The bootstrapping loop: converges on MD of fcc Cu, labels through any Executor, resumes after SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ase.build import bulk
+
+from matsci_ml.active_learning import ActiveLearningLoop, MDExploration, label, label_all
+
+LOOP_SCRIPT = textwrap.dedent("""
+    import sys
+    from ase.build import bulk
+    from matsci_ml.active_learning import ActiveLearningLoop, MDExploration
+
+    def make_loop(state_path, max_iterations=8):
+        initial = []
+        for k in range(3):
+            atoms = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
+            atoms.rattle(0.03, seed=k)
+            initial.append(atoms)
+        start = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
+        explorations = [MDExploration(start, temperature_K=t, steps=150, seed=i) for i, t in enumerate([500, 1000])]
+        return ActiveLearningLoop(initial, explorations, state_path=state_path, max_iterations=max_iterations,
+                                  trainer={"level": 8, "min_dist": 1.9, "max_dist": 4.5, "max_iter": 30},
+                                  seed=0, progress=False)
+
+    if __name__ == "__main__":
+        make_loop(sys.argv[1]).run()
+""")
+
+
+@pytest.fixture(scope="module")
+def loop_module(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("loop")
+    (folder / "al_loop_script.py").write_text(LOOP_SCRIPT)
+    sys.path.insert(0, str(folder))
+    import al_loop_script
+
+    yield folder, al_loop_script
+    sys.path.remove(str(folder))
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(loop_module):
+    folder, script = loop_module
+    return script.make_loop(folder / "uninterrupted.json").run()
+
+
+def _training_arrays(loop):
+    return [(a.numbers.tolist(), a.positions.tolist(), a.get_potential_energy()) for a in loop.training_set]
+
+
+def test_loop_converges_with_full_length_md(uninterrupted):
+    log = uninterrupted.log
+    assert uninterrupted.converged
+    assert log[0]["reliability"] < 1.0                 # the first potential cannot run the hot MD
+    assert log[-1]["reliability"] == 1.0 and log[-1]["candidates"] == 0
+    assert all(not run["broken"] and run["steps_done"] == 150 for run in uninterrupted.runs)
+    assert uninterrupted.oracle_calls == sum(entry["oracle_calls"] for entry in log) == len(uninterrupted.training_set)
+    for entry in log[:-1]:
+        assert 0 < entry["selected"] <= uninterrupted.active_set.size
+    grades = uninterrupted.active_set.grades(uninterrupted.training_set)
+    assert grades.max() <= 1 + 1e-6
+
+
+def test_sigkill_mid_iteration_then_resume_gives_the_same_training_set(loop_module, uninterrupted):
+    folder, script = loop_module
+    state_path = folder / "killed.json"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])}
+    process = subprocess.Popen([sys.executable, str(folder / "al_loop_script.py"), str(state_path)], env=env)
+    deadline = time.monotonic() + 300
+    killed_in = None
+    while time.monotonic() < deadline and process.poll() is None:
+        if state_path.exists():
+            state = json.loads(state_path.read_text())
+            if state["iteration"] >= 1 and state["phase"] == "explore":   # trained, now running MD
+                process.send_signal(signal.SIGKILL)
+                killed_in = (state["iteration"], state["phase"])
+                break
+        time.sleep(0.05)
+    process.wait()
+    assert killed_in is not None, "the loop finished or stalled before it could be killed"
+    assert process.returncode == -signal.SIGKILL
+    resumed = script.make_loop(state_path).run()
+    assert resumed.converged
+    assert _training_arrays(resumed) == _training_arrays(uninterrupted)
+    np.testing.assert_array_equal(resumed.potential.parameters, uninterrupted.potential.parameters)
+
+
+def test_a_finished_run_loads_without_work_and_settings_are_checked(loop_module, uninterrupted):
+    folder, script = loop_module
+    again = script.make_loop(folder / "uninterrupted.json")
+    started = time.perf_counter()
+    again.run()
+    assert time.perf_counter() - started < 20
+    assert _training_arrays(again) == _training_arrays(uninterrupted)
+    other = script.make_loop(folder / "uninterrupted.json")
+    other.gamma_break = 5.0
+    with pytest.raises(ValueError, match="other settings"):
+        other.run()
+    broken = folder / "broken.json"
+    broken.write_text("{not json")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        script.make_loop(broken).run()
+
+
+def test_labelling_through_an_executor_matches_in_process():
+    frames = []
+    for k in range(4):
+        atoms = bulk("Cu", "fcc", a=3.6, cubic=True)
+        atoms.rattle(0.05, seed=k)
+        frames.append(atoms)
+    serial = label_all(frames)
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        threaded = label_all(frames, executor=executor)
+    for a, b in zip(serial, threaded):
+        assert a.get_potential_energy() == b.get_potential_energy()
+        np.testing.assert_array_equal(a.get_forces(), b.get_forces())
+        np.testing.assert_array_equal(a.get_stress(), b.get_stress())
+    with pytest.raises(TypeError, match="ASE calculator"):
+        label(frames[0], oracle="EMT")
+
+
+def test_bad_settings_are_explained():
+    with pytest.raises(ValueError, match="at least one starting configuration"):
+        ActiveLearningLoop([], [])
+    with pytest.raises(ValueError, match="gamma_select <= gamma_break"):
+        ActiveLearningLoop([bulk("Cu")], [], gamma_select=3, gamma_break=2)
