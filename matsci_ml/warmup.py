@@ -37,14 +37,15 @@ def warm_numba_cache() -> list[str]:
     alloy_vacancy_kmc(square_lattice_ising(3), neighbor_table("square", 3), np.ones(9), 0, kT=1.0, n_events=5)
     _warm_mtp()
     return ["numba_probe", "metropolis_flips", "metropolis_swaps", "vacancy_diffusion", "alloy_vacancy_kmc",
-            "mtp_energy_forces", "dataset_loss_gradient", "dataset_design", "dataset_predictions"]
+            "mtp_energy_forces", "dataset_loss_gradient", "dataset_design", "dataset_predictions", "site_basis_values"]
 
 
 def _warm_mtp() -> None:
-    """One tiny MTP fit step: compiles the pair search, energy/force, design and loss-gradient kernels."""
+    """One tiny MTP fit step: compiles the pair search, energy/force, design, loss-gradient and grade kernels."""
     from ase.build import bulk
     from ase.calculators.emt import EMT
 
+    from matsci_ml.active_learning.grade import neighbourhood_rows
     from matsci_ml.mtp import Dataset, MomentTensorPotential, MTPCalculator, fit_linear
     from matsci_ml.mtp.training import config_weights, loss_and_gradient, predict
 
@@ -60,3 +61,4 @@ def _warm_mtp() -> None:
     probe = atoms.copy()
     probe.calc = MTPCalculator(mtp)
     probe.get_forces()
+    neighbourhood_rows(mtp, atoms)

@@ -118,3 +118,11 @@ def test_lesson06_exercises():
     balance = exercise("06.loss-balance").reference()
     assert balance["ratio"] == pytest.approx(0.0162 / 0.00135)
     assert exercise("06.cutoff-neighbours").check({"4.0": 14, "5.0": 26, "6.0": 58})
+
+
+def test_lesson07_exercises():
+    assert exercise("07.grade-by-hand").check({"c1": 0.5, "c2": 2.0, "gamma": 2.0, "extrapolating": True})
+    assert not exercise("07.grade-by-hand").check({"c1": 0.5, "c2": 2.0, "gamma": 2.0, "extrapolating": False})
+    assert exercise("07.det-factor").check({"row": 1, "det": 4.0})
+    assert not exercise("07.det-factor").check({"row": 0, "det": 1.0})
+    assert exercise("07.max-selected").check({"m": 16 + 2})

@@ -288,6 +288,10 @@ class ActiveLearningLoop:
         self.converged = state["converged"]
         return self
 
+    def final_energy_per_atom(self) -> np.ndarray:
+        """Energy per atom (eV) at the end of each simulation of the last iteration (nan where it broke)."""
+        return np.array([run["final"]["info"].get("energy", np.nan) / len(run["final"]["numbers"]) for run in self.runs])
+
     @property
     def oracle_calls(self) -> int:
         """Configurations labelled by the oracle so far (the size of the training set)."""

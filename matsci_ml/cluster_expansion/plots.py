@@ -25,19 +25,20 @@ def plot_ecis(space, ecis, ax=None):
     return ax
 
 
-def plot_hull(concentration, oracle_energy, model_energy, species=("A", "B"), ax=None):
+def plot_hull(concentration, oracle_energy, model_energy, species=("A", "B"), ax=None,
+              labels=("oracle (EMT)", "cluster expansion"), ylabel="mixing energy (meV/site)"):
     """Mixing energies (meV/site) of the oracle and the model against concentration, with both lower hulls."""
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
     x = np.asarray(concentration)
-    for energy, label, style, colour in [(oracle_energy, "oracle (EMT)", "o", "tab:blue"),
-                                         (model_energy, "cluster expansion", "x", "tab:orange")]:
+    for energy, label, style, colour in [(oracle_energy, labels[0], "o", "tab:blue"),
+                                         (model_energy, labels[1], "x", "tab:orange")]:
         energy = np.asarray(energy) * 1000
         hull = convex_hull(x, energy / 1000)
         ax.plot(x, energy, style, color=colour, alpha=0.35, ms=4, label=f"{label}: structures")
         ax.plot(hull.concentration, hull.mixing_energy * 1000, "-", marker=style, color=colour, ms=8,
                 label=f"{label}: hull")
     ax.set_xlabel(f"x, fraction of {species[0]} (rest {species[1]})")
-    ax.set_ylabel("mixing energy (meV/site)")
+    ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
     return ax

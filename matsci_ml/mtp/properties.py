@@ -77,10 +77,10 @@ def cubic_elastic_constants(atoms: Atoms, calc, *, strain: float = 0.02) -> dict
     return {"C11": float(c11), "C12": float(c12), "C44": float(c44)}
 
 
-def thermalize(atoms: Atoms, temperature_k: float, seed: int = 0) -> None:
-    """Maxwell-Boltzmann momenta at ``temperature_k`` (K), seeded (ASE's ``thermalize_momenta``,
-    called ``MaxwellBoltzmannDistribution`` before ASE 3.29)."""
-    rng = np.random.default_rng(seed)
+def thermalize(atoms: Atoms, temperature_k: float, seed: int = 0, rng: np.random.Generator | None = None) -> None:
+    """Maxwell-Boltzmann momenta at ``temperature_k`` (K), from ``rng`` or else seeded with ``seed``
+    (ASE's ``thermalize_momenta``, called ``MaxwellBoltzmannDistribution`` before ASE 3.29)."""
+    rng = np.random.default_rng(seed) if rng is None else rng
     try:
         from ase.md.velocitydistribution import thermalize_momenta
     except ImportError:  # ASE < 3.29
