@@ -64,3 +64,4 @@ def test_select_adds_extrapolating_configurations_only(cu_potential, cu_training
     assert grown.grades([pool[i] for i in chosen]).max() <= 1 + 1e-6
     grades = active.grades([pool[i] for i in chosen])
     assert active.select(pool, limit=1) == [chosen[int(np.argmax(grades))]]
+

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -124,10 +124,14 @@ def test_labelling_through_an_executor_matches_in_process():
     serial = label_all(frames)
     with ThreadPoolExecutor(max_workers=2) as executor:
         threaded = label_all(frames, executor=executor)
-    for a, b in zip(serial, threaded):
-        assert a.get_potential_energy() == b.get_potential_energy()
-        np.testing.assert_array_equal(a.get_forces(), b.get_forces())
-        np.testing.assert_array_equal(a.get_stress(), b.get_stress())
+    # other processes (as a dask.distributed Client would use): the jobs and the oracle must pickle
+    with ProcessPoolExecutor(max_workers=2) as executor:
+        in_processes = label_all(frames, executor=executor)
+    for a, b, c in zip(serial, threaded, in_processes):
+        for other in (b, c):
+            assert a.get_potential_energy() == other.get_potential_energy()
+            np.testing.assert_array_equal(a.get_forces(), other.get_forces())
+            np.testing.assert_array_equal(a.get_stress(), other.get_stress())
     with pytest.raises(TypeError, match="ASE calculator"):
         label(frames[0], oracle="EMT")
 
