@@ -17,3 +17,39 @@ from matsci_ml.apis import LocalOptimadeServer  # noqa: E402
 def optimade_server():
     with LocalOptimadeServer() as server:
         yield server
+
+
+def _run_until_then_sigkill(arguments, state_path, condition, *, env=None, timeout_s: float = 300):
+    """Start ``python arguments...``, poll the JSON at ``state_path`` and SIGKILL the process as soon as
+    ``condition(state)`` holds; returns the state it was killed in (None if it ended first)."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, *map(str, arguments)], env=env)
+    deadline = time.monotonic() + timeout_s
+    killed_in = None
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if state_path.exists():
+                state = json.loads(state_path.read_text())
+                if condition(state):
+                    process.send_signal(signal.SIGKILL)
+                    killed_in = state
+                    break
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None and killed_in is None:
+            process.kill()
+        process.wait()
+    if killed_in is not None:
+        assert process.returncode == -signal.SIGKILL
+    return killed_in
+
+
+@pytest.fixture(scope="session")
+def sigkill_when():
+    """``sigkill_when(arguments, state_path, condition, env=None)``: run a script, kill it mid-run (see above)."""
+    return _run_until_then_sigkill

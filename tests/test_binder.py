@@ -20,7 +20,7 @@ def _normalised(lines):
 
 def test_binder_requirements_match_pyproject():
     binder = [line.split("#")[0].strip() for line in (REPO_ROOT / "binder/requirements.txt").read_text().splitlines()]
-    binder = [line for line in binder if line]
+    binder = [line for line in binder if line and not line.startswith("-")]   # pip options (an index URL)
     assert _normalised(binder) == _normalised(_pyproject()["project"]["dependencies"])
 
 
@@ -30,6 +30,11 @@ def test_every_dependency_has_an_upper_bound():
         if requirement.name == "packaging":
             continue
         assert any(spec.operator in {"<", "<=", "=="} for spec in requirement.specifier), text
+
+
+def test_binder_installs_cpu_torch():
+    text = (REPO_ROOT / "binder/requirements.txt").read_text()
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in text
 
 
 def test_binder_python_is_allowed():

@@ -1,7 +1,9 @@
 """Simulations with the two-threshold scheme: collect what the potential extrapolates, stop before it breaks.
 
 At every step an observer computes the extrapolation grade :math:`\\gamma` of the current
-configuration (:class:`~matsci_ml.active_learning.grade.ActiveSet`):
+configuration. The simulations take a *model*: anything with ``calculator()`` (an ASE calculator)
+and ``grade(atoms)`` (a float, > 1 for extrapolation), such as the MTP's
+:class:`~matsci_ml.active_learning.grade.ActiveSet`:
 
 - :math:`\\gamma > \\gamma_\\text{select}` (typically 2, range 1.1--5): the configuration is kept as a
   candidate for labelling;
@@ -28,8 +30,7 @@ from ase.md.langevin import Langevin
 from ase.optimize import BFGS
 from threadpoolctl import threadpool_limits
 
-from matsci_ml.active_learning.grade import ActiveSet
-from matsci_ml.mtp.calculator import CloseContactError, MTPCalculator
+from matsci_ml.mtp.calculator import CloseContactError
 from matsci_ml.mtp.properties import thermalize
 
 
@@ -82,10 +83,10 @@ class ExplorationResult:
 class GradeMonitor:
     """ASE observer of the two thresholds (attach with ``dyn.attach(monitor)``)."""
 
-    def __init__(self, active_set: ActiveSet, atoms: Atoms, *, gamma_select: float = 2.0, gamma_break: float = 10.0):
-        if not 1.0 <= gamma_select <= gamma_break:
-            raise ValueError(f"need 1 <= gamma_select <= gamma_break, got {gamma_select} and {gamma_break}")
-        self.active_set = active_set
+    def __init__(self, model, atoms: Atoms, *, gamma_select: float = 2.0, gamma_break: float = 10.0):
+        if not 0.0 < gamma_select <= gamma_break:
+            raise ValueError(f"need 0 < gamma_select <= gamma_break, got {gamma_select} and {gamma_break}")
+        self.model = model
         self.atoms = atoms
         self.gamma_select = gamma_select
         self.gamma_break = gamma_break
@@ -94,7 +95,7 @@ class GradeMonitor:
 
     def __call__(self) -> None:
         atoms = self.atoms.atoms if hasattr(self.atoms, "atoms") else self.atoms   # a cell filter
-        grade = self.active_set.grade(atoms)
+        grade = self.model.grade(atoms)
         self.grades.append(grade)
         if grade > self.gamma_select:
             snapshot = Atoms(atoms.numbers, atoms.positions, cell=atoms.cell, pbc=atoms.pbc)
@@ -129,15 +130,16 @@ class MDExploration:
     seed: int = 0
     name: str = "md"
 
-    def run(self, active_set: ActiveSet, *, gamma_select: float = 2.0, gamma_break: float = 10.0,
+    def run(self, model, *, gamma_select: float = 2.0, gamma_break: float = 10.0,
             iteration: int = 0) -> ExplorationResult:
+        """Run with ``model`` (e.g. an :class:`~matsci_ml.active_learning.grade.ActiveSet`) under the two thresholds."""
         atoms = self.atoms.copy()
-        atoms.calc = MTPCalculator(active_set.potential)
+        atoms.calc = model.calculator()
         rng = np.random.default_rng([self.seed, iteration])
         thermalize(atoms, self.temperature_K, rng=rng)
         dynamics = Langevin(atoms, self.timestep_fs * units.fs, temperature_K=self.temperature_K,
                             friction=self.friction_per_fs / units.fs, fixcm=False, rng=rng)
-        monitor = GradeMonitor(active_set, atoms, gamma_select=gamma_select, gamma_break=gamma_break)
+        monitor = GradeMonitor(model, atoms, gamma_select=gamma_select, gamma_break=gamma_break)
         dynamics.attach(monitor, interval=1)
         broken = False
         try:
@@ -159,13 +161,14 @@ class RelaxExploration:
     relax_cell: bool = True
     name: str = "relax"
 
-    def run(self, active_set: ActiveSet, *, gamma_select: float = 2.0, gamma_break: float = 10.0,
+    def run(self, model, *, gamma_select: float = 2.0, gamma_break: float = 10.0,
             iteration: int = 0) -> ExplorationResult:
+        """Run with ``model`` (e.g. an :class:`~matsci_ml.active_learning.grade.ActiveSet`) under the two thresholds."""
         atoms = self.atoms.copy()
-        atoms.calc = MTPCalculator(active_set.potential)
+        atoms.calc = model.calculator()
         target = UnitCellFilter(atoms) if self.relax_cell else atoms
         optimizer = BFGS(target, logfile=None)
-        monitor = GradeMonitor(active_set, atoms, gamma_select=gamma_select, gamma_break=gamma_break)
+        monitor = GradeMonitor(model, atoms, gamma_select=gamma_select, gamma_break=gamma_break)
         optimizer.attach(monitor, interval=1)
         broken, converged = False, False
         try:

@@ -119,6 +119,12 @@ class ActiveSet:
     def size(self) -> int:
         return self.rows.shape[0]
 
+    def calculator(self, **kwargs):
+        """An :class:`~matsci_ml.mtp.calculator.MTPCalculator` of the potential (what simulations run with)."""
+        from matsci_ml.mtp.calculator import MTPCalculator
+
+        return MTPCalculator(self.potential, **kwargs)
+
     def row_grades(self, atoms: Atoms) -> np.ndarray:
         """Grade of each row of ``atoms``: one per atom (neighbourhood) or a single one (configuration)."""
         rows = neighbourhood_rows(self.potential, atoms)

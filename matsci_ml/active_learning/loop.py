@@ -11,7 +11,7 @@ Each iteration:
 
 until every simulation runs to its end with nothing above :math:`\\gamma_\\text{select}`.
 
-Nothing is lost: the state (training set, potential, candidates, selection, iteration log) is
+Nothing is lost: the state (training set, model, candidates, selection, iteration log) is
 written atomically to ``state_path`` after every phase, and a loop created with the same settings
 and the same ``state_path`` resumes where the last one stopped -- killed, crashed or interrupted --
 and ends with the same training set as a run that was never interrupted.
@@ -29,15 +29,11 @@ from ase import Atoms
 from ase.calculators.emt import EMT
 from ase.calculators.singlepoint import SinglePointCalculator
 
-from matsci_ml.active_learning.grade import ActiveSet
+from matsci_ml.active_learning.learners import MTPLearner
 from matsci_ml.active_learning.oracle import label_all
-from matsci_ml.mtp.potential import MomentTensorPotential
-from matsci_ml.mtp.training import Dataset, MTPTrainer, errors
 from matsci_ml.paths import atomic_write_text
 
-STATE_VERSION = 1
-DEFAULT_TRAINER = {"level": 10, "min_dist": 2.0, "max_dist": 5.0, "radial_basis_size": 8, "max_iter": 100,
-                   "energy_weight": 1.0, "force_weight": 0.01, "stress_weight": 0.001}
+STATE_VERSION = 2
 
 
 def atoms_to_dict(atoms: Atoms) -> dict:
@@ -70,7 +66,7 @@ def _describe(exploration) -> dict:
 
 
 class ActiveLearningLoop:
-    """Active learning of an MTP with the MaxVol grade, resumable.
+    """Active learning, resumable: by default of an MTP with the MaxVol grade.
 
     Parameters
     ----------
@@ -85,10 +81,9 @@ class ActiveLearningLoop:
         Default :class:`ase.calculators.emt.EMT`.
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
         Where labelling runs (default: in this process).
-    trainer : dict
-        :class:`~matsci_ml.mtp.training.MTPTrainer` parameters (level, min_dist, max_dist, max_iter, weights...).
-    kind : {"neighbourhood", "configuration"}
-        Rows of the grade.
+    learner : learner, optional
+        What is trained and how its uncertainty is graded (:mod:`~matsci_ml.active_learning.learners`);
+        default ``MTPLearner()``: a level-10 MTP with the MaxVol grade.
     gamma_select, gamma_break : float
         The two thresholds.
     max_iterations : int
@@ -97,17 +92,14 @@ class ActiveLearningLoop:
         Cap on configurations labelled per iteration (never more than the number of linear parameters).
     validation : list of labelled Atoms, optional
         Errors on it are logged after every training.
-    warm_start : bool
-        Retrain from the previous potential (faster) instead of from random radial coefficients.
-    seed : int
-        Seed of the first potential and of the MD velocities and thermostat.
     progress : bool
 
     Attributes (after :meth:`run`)
     ------------------------------
     training_set : list of Atoms
-    potential : MomentTensorPotential
-    active_set : ActiveSet
+    model
+        The learner's last model (for :class:`MTPLearner` an
+        :class:`~matsci_ml.active_learning.grade.ActiveSet`, with the potential as ``model.potential``).
     log : list of dict
         One entry per iteration: training size, oracle calls, reliability, candidates, selected,
         train/validation errors, times.
@@ -116,28 +108,24 @@ class ActiveLearningLoop:
     converged : bool
     """
 
-    def __init__(self, initial, explorations, *, state_path=None, oracle=EMT, executor=None, trainer: dict | None = None,
-                 kind: str = "neighbourhood", gamma_select: float = 2.0, gamma_break: float = 10.0,
-                 max_iterations: int = 10, max_selected: int | None = None, validation=None, warm_start: bool = True,
-                 seed: int = 0, progress: bool = True):
+    def __init__(self, initial, explorations, *, learner=None, state_path=None, oracle=EMT, executor=None,
+                 gamma_select: float = 2.0, gamma_break: float = 10.0, max_iterations: int = 10,
+                 max_selected: int | None = None, validation=None, progress: bool = True):
         if len(initial) == 0:
             raise ValueError("give at least one starting configuration (better: a few rattled cells)")
-        if not 1.0 <= gamma_select <= gamma_break:
-            raise ValueError(f"need 1 <= gamma_select <= gamma_break, got {gamma_select} and {gamma_break}")
+        if not 0.0 < gamma_select <= gamma_break:
+            raise ValueError(f"need 0 < gamma_select <= gamma_break, got {gamma_select} and {gamma_break}")
         self.initial = list(initial)
         self.explorations = list(explorations)
         self.state_path = Path(state_path) if state_path is not None else None
         self.oracle = oracle
         self.executor = executor
-        self.trainer = {**DEFAULT_TRAINER, **(trainer or {})}
-        self.kind = kind
+        self.learner = MTPLearner() if learner is None else learner
         self.gamma_select = gamma_select
         self.gamma_break = gamma_break
         self.max_iterations = max_iterations
         self.max_selected = max_selected
         self.validation = validation
-        self.warm_start = warm_start
-        self.seed = seed
         self.progress = progress
         self.results = []
 
@@ -145,15 +133,14 @@ class ActiveLearningLoop:
     def fingerprint(self) -> str:
         """Hash of everything that determines the run except ``max_iterations`` (which may be raised to go on)."""
         settings = {"initial": [atoms_to_dict(a) for a in self.initial],
-                    "explorations": [_describe(e) for e in self.explorations], "trainer": self.trainer,
-                    "kind": self.kind, "gammas": [self.gamma_select, self.gamma_break],
-                    "max_selected": self.max_selected, "warm_start": self.warm_start, "seed": self.seed,
+                    "explorations": [_describe(e) for e in self.explorations], "learner": self.learner.settings(),
+                    "gammas": [self.gamma_select, self.gamma_break], "max_selected": self.max_selected,
                     "oracle": getattr(self.oracle, "__name__", type(self.oracle).__name__)}
         return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
 
     def _new_state(self) -> dict:
         return {"version": STATE_VERSION, "fingerprint": self.fingerprint(), "iteration": 0, "phase": "label_initial",
-                "training": [], "potential": None, "candidates": [], "selected": [], "log": [], "runs": [],
+                "training": [], "model": None, "candidates": [], "selected": [], "log": [], "runs": [],
                 "converged": False}
 
     def _load_state(self) -> dict:
@@ -167,8 +154,8 @@ class ActiveLearningLoop:
                              f"afresh.") from None
         if state.get("version") != STATE_VERSION or state.get("fingerprint") != self.fingerprint():
             raise ValueError(f"{self.state_path} holds a run with other settings (starting configurations, "
-                             f"simulations, trainer, thresholds or seed). Use another state_path, or delete the file "
-                             f"to start this run afresh.")
+                             f"simulations, learner, thresholds or seed), or from another version of this code. Use "
+                             f"another state_path, or delete the file to start this run afresh.")
         if state["phase"] == "done" and state["iteration"] + 1 < self.max_iterations and not state["converged"]:
             state["phase"] = "select"   # max_iterations was raised: go on from the last exploration
         return state
@@ -176,14 +163,6 @@ class ActiveLearningLoop:
     def _save(self, state: dict) -> None:
         if self.state_path is not None:
             atomic_write_text(self.state_path, json.dumps(state))
-
-    def _potential(self, state: dict) -> MomentTensorPotential:
-        t = self.trainer
-        species = sorted({int(z) for a in state["training"] for z in a["numbers"]})
-        potential = MomentTensorPotential.from_level(t["level"], species, min_dist=t["min_dist"], max_dist=t["max_dist"],
-                                                     radial_basis_size=t["radial_basis_size"], seed=self.seed)
-        potential.parameters = np.array(state["potential"])
-        return potential
 
     # ------------------------------------------------------------------ phases
     def _label_initial(self, state: dict) -> None:
@@ -193,23 +172,20 @@ class ActiveLearningLoop:
 
     def _train(self, state: dict) -> None:
         training = [atoms_from_dict(d) for d in state["training"]]
-        initial = self._potential(state) if (self.warm_start and state["potential"] is not None) else None
-        fit = MTPTrainer(**self.trainer, seed=self.seed, progress=False).fit(training, initial=initial)
-        state["potential"] = fit.potential_.parameters.tolist()
+        state["model"], info = self.learner.train(training, state["model"])
         entry = {"iteration": state["iteration"], "training_size": len(training),
-                 "oracle_calls": len(training) - sum(e["oracle_calls"] for e in state["log"]),
-                 "train_time_s": fit.fit_time_s_, "train_errors": fit.train_errors_}
+                 "oracle_calls": len(training) - sum(e["oracle_calls"] for e in state["log"]), **info}
         if self.validation is not None:
-            entry["validation_errors"] = errors(fit.potential_, Dataset.from_frames(self.validation, fit.potential_))
+            entry["validation_errors"] = self.learner.errors(state["model"], self.validation)
         state["log"].append(entry)
         state["phase"] = "explore"
 
     def _explore(self, state: dict) -> None:
-        active_set = self._active_set(state)
+        model = self._model(state)
         start = time.perf_counter()
         results = []
         for exploration in self._bar(self.explorations, "simulations"):
-            results.append(exploration.run(active_set, gamma_select=self.gamma_select, gamma_break=self.gamma_break,
+            results.append(exploration.run(model, gamma_select=self.gamma_select, gamma_break=self.gamma_break,
                                            iteration=state["iteration"]))
         self.results = results
         candidates = [c for r in results for c in r.candidates]
@@ -231,7 +207,7 @@ class ActiveLearningLoop:
 
     def _select(self, state: dict) -> None:
         candidates = [atoms_from_dict(d) for d in state["candidates"]]
-        chosen = self._active_set(state).select(candidates, limit=self.max_selected)
+        chosen = self._model(state).select(candidates, limit=self.max_selected)
         state["selected"] = [state["candidates"][i] for i in chosen]
         state["log"][-1]["selected"] = len(chosen)
         state["phase"] = "label"
@@ -245,9 +221,8 @@ class ActiveLearningLoop:
         state["phase"] = "train"
 
     # ------------------------------------------------------------------ driver
-    def _active_set(self, state: dict) -> ActiveSet:
-        training = [atoms_from_dict(d) for d in state["training"]]
-        return ActiveSet.from_frames(self._potential(state), training, kind=self.kind)
+    def _model(self, state: dict):
+        return self.learner.model(state["model"], [atoms_from_dict(d) for d in state["training"]])
 
     def _bar(self, items, description):
         if not self.progress or len(items) < 2:
@@ -281,8 +256,7 @@ class ActiveLearningLoop:
                 bar.close()
         self._state = state
         self.training_set = [atoms_from_dict(d) for d in state["training"]]
-        self.potential = self._potential(state)
-        self.active_set = ActiveSet.from_frames(self.potential, self.training_set, kind=self.kind)
+        self.model = self.learner.model(state["model"], self.training_set)
         self.log = state["log"]
         self.runs = state["runs"]
         self.converged = state["converged"]

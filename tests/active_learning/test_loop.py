@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import subprocess
 import sys
 import textwrap
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
 from ase.build import bulk
 
-from matsci_ml.active_learning import ActiveLearningLoop, MDExploration, label, label_all
+from matsci_ml.active_learning import ActiveLearningLoop, label, label_all
 
 LOOP_SCRIPT = textwrap.dedent("""
     import sys
     from ase.build import bulk
-    from matsci_ml.active_learning import ActiveLearningLoop, MDExploration
+    from matsci_ml.active_learning import ActiveLearningLoop, MDExploration, MTPLearner
 
     def make_loop(state_path, max_iterations=8):
         initial = []
@@ -31,9 +27,9 @@ LOOP_SCRIPT = textwrap.dedent("""
             initial.append(atoms)
         start = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
         explorations = [MDExploration(start, temperature_K=t, steps=150, seed=i) for i, t in enumerate([500, 1000])]
-        return ActiveLearningLoop(initial, explorations, state_path=state_path, max_iterations=max_iterations,
-                                  trainer={"level": 8, "min_dist": 1.9, "max_dist": 4.5, "max_iter": 30},
-                                  seed=0, progress=False)
+        learner = MTPLearner({"level": 8, "min_dist": 1.9, "max_dist": 4.5, "max_iter": 30}, seed=0)
+        return ActiveLearningLoop(initial, explorations, learner=learner, state_path=state_path,
+                                  max_iterations=max_iterations, progress=False)
 
     if __name__ == "__main__":
         make_loop(sys.argv[1]).run()
@@ -69,33 +65,23 @@ def test_loop_converges_with_full_length_md(uninterrupted):
     assert all(not run["broken"] and run["steps_done"] == 150 for run in uninterrupted.runs)
     assert uninterrupted.oracle_calls == sum(entry["oracle_calls"] for entry in log) == len(uninterrupted.training_set)
     for entry in log[:-1]:
-        assert 0 < entry["selected"] <= uninterrupted.active_set.size
-    grades = uninterrupted.active_set.grades(uninterrupted.training_set)
+        assert 0 < entry["selected"] <= uninterrupted.model.size
+    grades = uninterrupted.model.grades(uninterrupted.training_set)
     assert grades.max() <= 1 + 1e-6
 
 
-def test_sigkill_mid_iteration_then_resume_gives_the_same_training_set(loop_module, uninterrupted):
+def test_sigkill_mid_iteration_then_resume_gives_the_same_training_set(loop_module, uninterrupted, sigkill_when):
     folder, script = loop_module
     state_path = folder / "killed.json"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])}
-    process = subprocess.Popen([sys.executable, str(folder / "al_loop_script.py"), str(state_path)], env=env)
-    deadline = time.monotonic() + 300
-    killed_in = None
-    while time.monotonic() < deadline and process.poll() is None:
-        if state_path.exists():
-            state = json.loads(state_path.read_text())
-            if state["iteration"] >= 1 and state["phase"] == "explore":   # trained, now running MD
-                process.send_signal(signal.SIGKILL)
-                killed_in = (state["iteration"], state["phase"])
-                break
-        time.sleep(0.05)
-    process.wait()
+    # trained in iteration >= 1, now running the MD: killed in the middle of an iteration
+    killed_in = sigkill_when([folder / "al_loop_script.py", state_path], state_path,
+                             lambda state: state["iteration"] >= 1 and state["phase"] == "explore", env=env)
     assert killed_in is not None, "the loop finished or stalled before it could be killed"
-    assert process.returncode == -signal.SIGKILL
     resumed = script.make_loop(state_path).run()
     assert resumed.converged
     assert _training_arrays(resumed) == _training_arrays(uninterrupted)
-    np.testing.assert_array_equal(resumed.potential.parameters, uninterrupted.potential.parameters)
+    np.testing.assert_array_equal(resumed.model.potential.parameters, uninterrupted.model.potential.parameters)
 
 
 def test_a_finished_run_loads_without_work_and_settings_are_checked(loop_module, uninterrupted):

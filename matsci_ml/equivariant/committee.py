@@ -1,0 +1,150 @@
+"""A committee of NequIP models: the mean as the prediction, the spread as the uncertainty.
+
+Members differ only in their random initial weights (and minibatch order). Where the training data
+constrain the potential they agree; away from the data they disagree, and the standard deviation of
+their forces,
+
+.. math:: s_i = \\sqrt{ \\frac{1}{M} \\sum_{m=1}^{M} |F_i^{(m)} - \\bar F_i|^2 } \\quad (\\mathrm{eV/A}),
+
+is the query strategy of committee active learning: the grade of a configuration is
+:math:`\\max_i s_i`. Unlike the MaxVol grade, it has units, no natural threshold (1 means nothing
+here), and it saturates far from the data, where all members extrapolate alike.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+from ase.calculators.calculator import Calculator, all_changes
+
+from matsci_ml.equivariant.model import load_checkpoint
+from matsci_ml.equivariant.training import NequIPTrainer, nequip_calculator, prediction_errors
+
+
+class CommitteeCalculator(Calculator):
+    """Mean energy, forces and stress of several ASE calculators; ``results["force_std"]`` (n_atoms,) in eV/A."""
+
+    implemented_properties = ["energy", "free_energy", "forces", "stress", "force_std"]
+
+    def __init__(self, members, **kwargs):
+        super().__init__(**kwargs)
+        if len(members) < 2:
+            raise ValueError(f"a committee needs at least 2 members, got {len(members)}")
+        self.members = list(members)
+
+    def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+        super().calculate(atoms, properties, system_changes)
+        energies, forces, stresses = [], [], []
+        periodic = self.atoms.pbc.all() and self.atoms.cell.rank == 3
+        for member in self.members:
+            probe = self.atoms.copy()
+            probe.calc = member
+            energies.append(probe.get_potential_energy())
+            forces.append(probe.get_forces())
+            if periodic:
+                stresses.append(probe.get_stress())
+        forces = np.array(forces)
+        mean_forces = forces.mean(axis=0)
+        self.results["energy"] = self.results["free_energy"] = float(np.mean(energies))
+        self.results["energy_std"] = float(np.std(energies))
+        self.results["forces"] = mean_forces
+        self.results["force_std"] = np.sqrt(((forces - mean_forces) ** 2).sum(axis=2).mean(axis=0))
+        if periodic:
+            self.results["stress"] = np.mean(stresses, axis=0)
+
+
+class NequIPCommittee:
+    """Fitted committee members, as a model for the active-learning simulations.
+
+    ``calculator()`` gives the mean; ``grade(atoms)`` the largest atomic force standard deviation (eV/A);
+    ``select(candidates, limit)`` the candidates with the largest grades, at most ``max_selected``.
+    """
+
+    def __init__(self, members, configs, *, device: str | None = None, max_selected: int | None = None):
+        self.members = list(members)
+        self.configs = list(configs)
+        self.device = device
+        self.max_selected = max_selected
+
+    @classmethod
+    def from_checkpoints(cls, checkpoints, **kwargs) -> NequIPCommittee:
+        loaded = [load_checkpoint(c) for c in checkpoints]
+        return cls([m for m, _ in loaded], [c for _, c in loaded], **kwargs)
+
+    def calculator(self) -> CommitteeCalculator:
+        return CommitteeCalculator([nequip_calculator(m, c, self.device) for m, c in zip(self.members, self.configs)])
+
+    def force_std(self, atoms) -> np.ndarray:
+        probe = atoms.copy()
+        probe.calc = self.calculator()
+        probe.get_forces()
+        return probe.calc.results["force_std"]
+
+    def grade(self, atoms) -> float:
+        return float(self.force_std(atoms).max())
+
+    def grades(self, frames) -> np.ndarray:
+        return np.array([self.grade(a) for a in frames])
+
+    def select(self, candidates, *, limit: int | None = None) -> list[int]:
+        """Indices of the candidates with the largest grades: at most ``limit`` and ``max_selected``."""
+        caps = [c for c in (limit, self.max_selected) if c is not None]
+        grades = self.grades(candidates)
+        order = np.argsort(-grades, kind="stable")
+        return sorted(order[: min(caps) if caps else len(order)].tolist())
+
+
+class CommitteeLearner:
+    """Committee active learning with NequIP: a learner for :class:`~matsci_ml.active_learning.loop.ActiveLearningLoop`.
+
+    Parameters
+    ----------
+    n_members : int
+        Committee size (seeds ``seed .. seed + n_members - 1``).
+    trainer : dict
+        :class:`~matsci_ml.equivariant.training.NequIPTrainer` parameters.
+    max_selected : int
+        Configurations labelled per iteration at most (the committee has no volume argument that
+        bounds it, unlike MaxVol).
+    warm_start_epochs : int or None
+        Retrain each member from its previous weights for this many epochs (None: from scratch).
+    seed : int
+    """
+
+    def __init__(self, n_members: int = 4, trainer: dict | None = None, *, max_selected: int = 8,
+                 warm_start_epochs: int | None = None, seed: int = 0):
+        if n_members < 2:
+            raise ValueError(f"a committee needs at least 2 members, got {n_members}")
+        self.n_members = n_members
+        self.trainer = dict(trainer or {})
+        self.max_selected = max_selected
+        self.warm_start_epochs = warm_start_epochs
+        self.seed = seed
+
+    def settings(self) -> dict:
+        return {"learner": "CommitteeLearner", "n_members": self.n_members, "trainer": self.trainer,
+                "max_selected": self.max_selected, "warm_start_epochs": self.warm_start_epochs, "seed": self.seed}
+
+    def train(self, training, previous: dict | None) -> tuple[dict, dict]:
+        checkpoints, times = [], []
+        for k in range(self.n_members):
+            params = {**self.trainer, "seed": self.seed + k, "progress": False}
+            initial = None
+            if previous is not None and self.warm_start_epochs is not None:
+                initial = base64.b64decode(previous["members"][k])
+                params["max_epochs"] = self.warm_start_epochs
+            fit = NequIPTrainer(**params).fit(training, initial=initial)
+            checkpoints.append(base64.b64encode(fit.checkpoint()).decode())
+            times.append(fit.fit_time_s_)
+        state = {"members": checkpoints}
+        return state, {"train_time_s": float(sum(times)),
+                       "train_errors": prediction_errors(self.model(state, training).calculator(), training)}
+
+    def model(self, state: dict, training=None) -> NequIPCommittee:
+        return NequIPCommittee.from_checkpoints([base64.b64decode(c) for c in state["members"]],
+                                                max_selected=self.max_selected)
+
+    def errors(self, state: dict, frames) -> dict:
+        return prediction_errors(self.model(state).calculator(), frames)
+

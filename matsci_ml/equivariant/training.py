@@ -1,0 +1,263 @@
+"""Training a NequIP model from ASE ``Atoms`` on the CPU (a GPU is used when there is one).
+
+The loss of a minibatch of configurations :math:`k` with :math:`N_k` atoms is
+
+.. math:: L = w_e \\langle (E_k - E_k^\\mathrm{ref})^2 / N_k^2 \\rangle
+          + w_f \\langle |F_{ki} - F_{ki}^\\mathrm{ref}|^2 / 3 \\rangle
+          + w_s \\langle (\\sigma_k - \\sigma_k^\\mathrm{ref})^2 \\rangle ,
+
+energy per atom (eV), force components (eV/A) and stress components (eV/A^3, only for
+configurations that have one), minimised with Adam. This is a plain PyTorch loop over the real
+``nequip`` model and data pipeline (``from_ase``, the type mapper and neighbour-list transforms);
+``nequip-train`` with its Hydra configs and Lightning trainer would do the same at scale.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from ase.calculators.singlepoint import SinglePointCalculator
+
+from matsci_ml.equivariant.model import NequIPConfig, build_model, data_statistics, load_checkpoint, save_checkpoint
+
+EV_PER_A3_TO_GPA = 160.21766208
+
+
+def _device(device: str | None):
+    import torch
+
+    if device is None:
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(device)
+
+
+def _transforms(config: NequIPConfig):
+    from nequip.data.transforms import ChemicalSpeciesToAtomTypeMapper, NeighborListTransform
+
+    return [ChemicalSpeciesToAtomTypeMapper(model_type_names=list(config.species)),
+            NeighborListTransform(r_max=config.r_max)]
+
+
+def _labelled(atoms):
+    """A copy with the labels in a SinglePointCalculator (what nequip's ``from_ase`` reads)."""
+    if atoms.calc is None:
+        raise ValueError("a training configuration has no energy/forces attached (atoms.calc is None)")
+    copy = atoms.copy()
+    results = {"energy": atoms.get_potential_energy(), "forces": atoms.get_forces()}
+    if "stress" in atoms.calc.results:
+        results["stress"] = atoms.calc.results["stress"]
+    copy.calc = SinglePointCalculator(copy, **results)
+    return copy
+
+
+def to_graphs(frames, config: NequIPConfig) -> list:
+    """nequip ``AtomicDataDict`` of each frame, with atom types and the neighbour list within ``r_max``."""
+    from nequip.data import from_ase
+
+    transforms = _transforms(config)
+    graphs = []
+    for atoms in frames:
+        data = from_ase(_labelled(atoms) if atoms.calc is not None else atoms)
+        for transform in transforms:
+            data = transform(data)
+        graphs.append(data)
+    return graphs
+
+
+def nequip_calculator(model, config: NequIPConfig, device: str | None = None):
+    """nequip's ASE calculator for an in-memory model (eager: no TorchScript compile, which fails on torch >= 2.10)."""
+    from nequip.integrations.ase import NequIPCalculator
+
+    model.eval()
+    return NequIPCalculator(model=model, device=_device(device), transforms=_transforms(config))
+
+
+def _batch(graphs, device):
+    from nequip.data import AtomicDataDict
+
+    return AtomicDataDict.to_(AtomicDataDict.batched_from_list(graphs), device)
+
+
+class NequIPTrainer:
+    """Train a small NequIP model (scikit-learn style: ``fit`` returns the trainer).
+
+    Parameters
+    ----------
+    r_max, num_layers, l_max, num_features, radial_mlp_width : model hyperparameters (:class:`NequIPConfig`)
+    max_epochs : int
+    batch_size : int
+        Configurations per optimiser step.
+    learning_rate : float
+        Adam's step size; halved when the training loss has not improved for 10 epochs.
+    energy_weight, force_weight, stress_weight : float
+        :math:`w_e, w_f, w_s`.
+    max_time_s : float or None
+        Stop after this wall time (the weights of the best epoch are kept).
+    seed : int
+        Seed of the weights and of the minibatch order.
+    device : str or None
+        ``"cpu"`` or ``"cuda"``; default: a GPU if there is one.
+    progress : bool
+
+    Attributes
+    ----------
+    model_, config_ : the fitted ``nequip`` model (eval mode) and its :class:`NequIPConfig`
+    history_ : list of dict (``epoch``, ``time_s``, ``loss``)
+    fit_time_s_ : float
+    """
+
+    def __init__(self, *, r_max: float = 4.5, num_layers: int = 2, l_max: int = 1, num_features: int = 16,
+                 radial_mlp_width: int = 32, max_epochs: int = 50, batch_size: int = 4, learning_rate: float = 0.01,
+                 energy_weight: float = 1.0, force_weight: float = 1.0, stress_weight: float = 0.0,
+                 max_time_s: float | None = None, seed: int = 0, device: str | None = None, progress: bool = True):
+        self.r_max = r_max
+        self.num_layers = num_layers
+        self.l_max = l_max
+        self.num_features = num_features
+        self.radial_mlp_width = radial_mlp_width
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.energy_weight = energy_weight
+        self.force_weight = force_weight
+        self.stress_weight = stress_weight
+        self.max_time_s = max_time_s
+        self.seed = seed
+        self.device = device
+        self.progress = progress
+
+    _PARAMS = ("r_max", "num_layers", "l_max", "num_features", "radial_mlp_width", "max_epochs", "batch_size",
+               "learning_rate", "energy_weight", "force_weight", "stress_weight", "max_time_s", "seed", "device",
+               "progress")
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {k: getattr(self, k) for k in self._PARAMS}
+
+    def set_params(self, **params) -> NequIPTrainer:
+        for key, value in params.items():
+            if key not in self._PARAMS:
+                raise ValueError(f"unknown parameter {key!r} of NequIPTrainer")
+            setattr(self, key, value)
+        return self
+
+    def config_for(self, frames) -> NequIPConfig:
+        from ase.data import chemical_symbols
+
+        species = [chemical_symbols[z] for z in sorted({int(z) for a in frames for z in a.numbers})]
+        return NequIPConfig(species=species, r_max=self.r_max, num_layers=self.num_layers, l_max=self.l_max,
+                            num_features=self.num_features, radial_mlp_width=self.radial_mlp_width, seed=self.seed,
+                            **data_statistics(frames, species, self.r_max))
+
+    def fit(self, frames, y=None, *, initial: bytes | None = None) -> NequIPTrainer:
+        """Train on labelled ``frames``; ``initial`` (checkpoint bytes) continues from those weights."""
+        import torch
+
+        if len(frames) == 0:
+            raise ValueError("no configurations to train on")
+        device = _device(self.device)
+        if initial is not None:
+            model, config = load_checkpoint(initial)
+            model.train()
+        else:
+            config = self.config_for(frames)
+            model = build_model(config)
+        model.to(device)
+        graphs = to_graphs(frames, config)
+        n_atoms = torch.tensor([len(a) for a in frames], dtype=torch.float64)
+        generator = torch.Generator().manual_seed(self.seed)
+        optimiser = torch.optim.Adam(model.parameters(), lr=self.learning_rate)
+        scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimiser, factor=0.5, patience=10)
+        bar = None
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=self.max_epochs, desc="NequIP epochs", unit="epoch", leave=False)
+        self.history_ = []
+        best = (np.inf, None)
+        start = time.perf_counter()
+        try:
+            for epoch in range(self.max_epochs):
+                order = torch.randperm(len(graphs), generator=generator).tolist()
+                total = 0.0
+                for first in range(0, len(order), self.batch_size):
+                    chosen = order[first:first + self.batch_size]
+                    batch = _batch([graphs[i] for i in chosen], device)
+                    optimiser.zero_grad()
+                    loss = self._loss(model(batch), batch, n_atoms[chosen].to(device))
+                    loss.backward()
+                    optimiser.step()
+                    total += float(loss.detach()) * len(chosen)
+                total /= len(graphs)
+                scheduler.step(total)
+                elapsed = time.perf_counter() - start
+                self.history_.append({"epoch": epoch + 1, "time_s": elapsed, "loss": total})
+                if total < best[0]:
+                    best = (total, {k: v.detach().clone() for k, v in model.state_dict().items()})
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{total:.4g}")
+                if self.max_time_s is not None and elapsed > self.max_time_s:
+                    break
+        finally:
+            if bar is not None:
+                bar.close()
+        model.load_state_dict(best[1])
+        model.eval()
+        self.fit_time_s_ = time.perf_counter() - start
+        self.model_, self.config_ = model, config
+        return self
+
+    def _loss(self, out, batch, n_atoms):
+        from nequip.data import AtomicDataDict
+
+        energy = out[AtomicDataDict.TOTAL_ENERGY_KEY].reshape(-1)
+        reference = batch[AtomicDataDict.TOTAL_ENERGY_KEY].reshape(-1)
+        loss = self.energy_weight * (((energy - reference) / n_atoms) ** 2).mean()
+        loss = loss + self.force_weight * ((out[AtomicDataDict.FORCE_KEY] - batch[AtomicDataDict.FORCE_KEY]) ** 2).mean()
+        if self.stress_weight and AtomicDataDict.STRESS_KEY in batch:
+            difference = (out[AtomicDataDict.STRESS_KEY] - batch[AtomicDataDict.STRESS_KEY]).reshape(len(n_atoms), -1)
+            known = ~difference.isnan().any(dim=1)
+            if known.any():
+                loss = loss + self.stress_weight * (difference[known] ** 2).mean()
+        return loss
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise RuntimeError("This NequIPTrainer is not fitted yet; call fit(frames) first.")
+
+    def calculator(self, device: str | None = None):
+        """nequip's ASE calculator for the fitted model (eager mode)."""
+        self._check_fitted()
+        return nequip_calculator(self.model_, self.config_, device or self.device)
+
+    def checkpoint(self) -> bytes:
+        """The fitted model as bytes (write them to a file to keep it); :func:`load_checkpoint` reads them."""
+        self._check_fitted()
+        return save_checkpoint(self.model_, self.config_)
+
+    def errors(self, frames) -> dict[str, float]:
+        """RMSE and MAE of energy per atom (meV/atom), force components (eV/A) and, where known, stress (GPa)."""
+        self._check_fitted()
+        return prediction_errors(self.calculator(), frames)
+
+
+def prediction_errors(calculator, frames) -> dict[str, float]:
+    """Errors of any ASE ``calculator`` on labelled ``frames``, in the units of :func:`matsci_ml.mtp.errors`."""
+    de, df, ds = [], [], []
+    for atoms in frames:
+        probe = atoms.copy()
+        probe.calc = calculator
+        de.append((probe.get_potential_energy() - atoms.get_potential_energy()) / len(atoms) * 1000)
+        df.append((probe.get_forces() - atoms.get_forces()).ravel())
+        if atoms.calc is not None and "stress" in atoms.calc.results and atoms.pbc.all():
+            difference = probe.get_stress(voigt=False) - atoms.get_stress(voigt=False)   # 9 components, as the MTP's
+            ds.append(difference.ravel() * EV_PER_A3_TO_GPA)
+    de, df = np.array(de), np.concatenate(df)
+    out = {"energy_rmse_mev_per_atom": float(np.sqrt(np.mean(de**2))), "energy_mae_mev_per_atom": float(np.mean(np.abs(de))),
+           "force_rmse_ev_per_a": float(np.sqrt(np.mean(df**2))), "force_mae_ev_per_a": float(np.mean(np.abs(df)))}
+    if ds:
+        ds = np.concatenate(ds)
+        out["stress_rmse_gpa"] = float(np.sqrt(np.mean(ds**2)))
+        out["stress_mae_gpa"] = float(np.mean(np.abs(ds)))
+    return out
