@@ -126,3 +126,9 @@ def test_lesson07_exercises():
     assert exercise("07.det-factor").check({"row": 1, "det": 4.0})
     assert not exercise("07.det-factor").check({"row": 0, "det": 1.0})
     assert exercise("07.max-selected").check({"m": 16 + 2})
+
+
+def test_lesson08_exercises():
+    assert exercise("08.feature-size").check({"n": 16 * 8})
+    assert not exercise("08.feature-size").check({"n": 64})
+    assert exercise("08.rotated-force").check({"fx": 0.0, "fy": 1.0, "fz": 0.5, "dE": 0.0})

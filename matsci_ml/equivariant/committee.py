@@ -66,6 +66,7 @@ class NequIPCommittee:
         self.configs = list(configs)
         self.device = device
         self.max_selected = max_selected
+        self._calculator = None
 
     @classmethod
     def from_checkpoints(cls, checkpoints, **kwargs) -> NequIPCommittee:
@@ -73,13 +74,17 @@ class NequIPCommittee:
         return cls([m for m, _ in loaded], [c for _, c in loaded], **kwargs)
 
     def calculator(self) -> CommitteeCalculator:
-        return CommitteeCalculator([nequip_calculator(m, c, self.device) for m, c in zip(self.members, self.configs)])
+        """The committee's calculator (one instance: a simulation and its grade share one evaluation per step)."""
+        if self._calculator is None:
+            self._calculator = CommitteeCalculator([nequip_calculator(m, c, self.device)
+                                                    for m, c in zip(self.members, self.configs)])
+        return self._calculator
 
     def force_std(self, atoms) -> np.ndarray:
-        probe = atoms.copy()
-        probe.calc = self.calculator()
-        probe.get_forces()
-        return probe.calc.results["force_std"]
+        """Standard deviation of the members' forces on each atom, eV/A (computed once per configuration)."""
+        calculator = self.calculator()
+        calculator.get_property("forces", atoms)
+        return calculator.results["force_std"]
 
     def grade(self, atoms) -> float:
         return float(self.force_std(atoms).max())

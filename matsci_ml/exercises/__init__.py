@@ -168,4 +168,4 @@ def all_exercises() -> list[Exercise]:
 
 def _load_all() -> None:
     from matsci_ml.exercises import (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06,  # noqa: F401
-                                     lesson07)  # (register on import)
+                                     lesson07, lesson08)  # (register on import)
