@@ -149,8 +149,13 @@ class NequIPTrainer:
                             num_features=self.num_features, radial_mlp_width=self.radial_mlp_width, seed=self.seed,
                             **data_statistics(frames, species, self.r_max))
 
-    def fit(self, frames, y=None, *, initial: bytes | None = None) -> NequIPTrainer:
-        """Train on labelled ``frames``; ``initial`` (checkpoint bytes) continues from those weights."""
+    def fit(self, frames, y=None, *, initial: bytes | None = None, validation=None,
+            validate_every: int = 5) -> NequIPTrainer:
+        """Train on labelled ``frames``; ``initial`` (checkpoint bytes) continues from those weights.
+
+        With ``validation`` frames, their errors (:func:`prediction_errors`) are added to ``history_``
+        every ``validate_every`` epochs and after the last; ``time_s`` counts training time only.
+        """
         import torch
 
         if len(frames) == 0:
@@ -176,6 +181,7 @@ class NequIPTrainer:
         self.history_ = []
         best = (np.inf, None)
         start = time.perf_counter()
+        validating = 0.0   # seconds spent on validation, left out of the training time
         try:
             for epoch in range(self.max_epochs):
                 order = torch.randperm(len(graphs), generator=generator).tolist()
@@ -190,8 +196,16 @@ class NequIPTrainer:
                     total += float(loss.detach()) * len(chosen)
                 total /= len(graphs)
                 scheduler.step(total)
-                elapsed = time.perf_counter() - start
-                self.history_.append({"epoch": epoch + 1, "time_s": elapsed, "loss": total})
+                elapsed = time.perf_counter() - start - validating
+                entry = {"epoch": epoch + 1, "time_s": elapsed, "loss": total}
+                last = epoch + 1 == self.max_epochs or (self.max_time_s is not None and elapsed > self.max_time_s)
+                if validation is not None and ((epoch + 1) % validate_every == 0 or last):
+                    tick = time.perf_counter()
+                    model.eval()
+                    entry["validation"] = prediction_errors(nequip_calculator(model, config, str(device)), validation)
+                    model.train()
+                    validating += time.perf_counter() - tick
+                self.history_.append(entry)
                 if total < best[0]:
                     best = (total, {k: v.detach().clone() for k, v in model.state_dict().items()})
                 if bar is not None:
@@ -204,7 +218,7 @@ class NequIPTrainer:
                 bar.close()
         model.load_state_dict(best[1])
         model.eval()
-        self.fit_time_s_ = time.perf_counter() - start
+        self.fit_time_s_ = time.perf_counter() - start - validating
         self.model_, self.config_ = model, config
         return self
 

@@ -77,3 +77,14 @@ def test_untrained_trainer_explains():
         NequIPTrainer().calculator()
     with pytest.raises(ValueError, match="no configurations"):
         NequIPTrainer(progress=False).fit([])
+
+
+def test_validation_errors_are_recorded_during_training(cu_frames, tiny):
+    fit = NequIPTrainer(**tiny, max_epochs=7, seed=1, progress=False).fit(cu_frames[:4], validation=cu_frames[6:],
+                                                                          validate_every=3)
+    validated = [h["epoch"] for h in fit.history_ if "validation" in h]
+    assert validated == [3, 6, 7]
+    first, last = fit.history_[2]["validation"], fit.history_[-1]["validation"]
+    assert 0 < last["force_mae_ev_per_a"] < first["force_mae_ev_per_a"]      # it learns between epochs 3 and 7
+    assert all(b["time_s"] >= a["time_s"] for a, b in zip(fit.history_, fit.history_[1:]))
+
