@@ -66,13 +66,18 @@ def _cmd_data(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
-    from matsci_ml.notebooks import format_table, lesson_notebooks, run_notebook
+    from matsci_ml.notebooks import check_verdicts, format_table, lesson_notebooks, run_notebook
 
     paths = [Path(p) for p in args.notebooks] or lesson_notebooks()
     runs = []
     for path in paths:
         print(f"running {path.name} ...", flush=True)
-        runs.append(run_notebook(path, cell_timeout_s=args.cell_timeout))
+        run = run_notebook(path, cell_timeout_s=args.cell_timeout, solutions=args.solutions)
+        if args.solutions and run.ok:
+            failed = [i for i, text in check_verdicts(run.notebook).items() if "✅ Correct" not in text]
+            if failed:
+                run.ok, run.error = False, f"solution checks that did not pass: {', '.join(failed)}"
+        runs.append(run)
     print(format_table(runs))
     over = [r for r in runs if args.max_seconds and r.wall_s > args.max_seconds
             or args.max_memory_mb and r.peak_mb > args.max_memory_mb]
@@ -116,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--cell-timeout", type=int, default=600, help="seconds per cell (default 600)")
     run.add_argument("--max-seconds", type=float, help="fail if a notebook takes longer")
     run.add_argument("--max-memory-mb", type=float, help="fail if a notebook's peak memory is higher")
+    run.add_argument("--solutions", action="store_true",
+                     help="run the solution version (every implementation exercise filled in; all checks must pass)")
     run.set_defaults(func=_cmd_run)
 
     bench = sub.add_parser("bench", help="time our implementation against a peer library, same process")

@@ -19,15 +19,22 @@ from nbclient import NotebookClient
 from matsci_ml.paths import LESSONS_DIR
 
 
+#: Cell tag of the code cells in which the learner writes an implementation exercise.
+SCAFFOLD_TAG = "exercise-scaffold"
+
+
 @dataclass
 class NotebookRun:
-    """Outcome of one notebook: ``ok``, wall time (s), peak memory (MB), and the error if any."""
+    """Outcome of one notebook: ``ok``, wall time and CPU time of the kernel (s), peak memory (MB), the error if any,
+    and the executed notebook."""
 
     path: Path
     ok: bool
     wall_s: float
     peak_mb: float
     error: str = ""
+    notebook: nbformat.NotebookNode | None = None
+    cpu_s: float = 0.0
 
 
 class _TreeMemorySampler(threading.Thread):
@@ -37,18 +44,23 @@ class _TreeMemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.interval_s = interval_s
         self.peak_bytes = 0
+        self.peak_cpu_s = 0.0      # CPU time of the kernel and its children, seen at the last sample
         self._done = threading.Event()
 
     def run(self) -> None:
         me = psutil.Process()
+        cpu: dict[int, float] = {}
         while not self._done.is_set():
             total = 0
             for child in me.children(recursive=True):
                 try:
                     total += child.memory_info().rss
+                    times = child.cpu_times()
+                    cpu[child.pid] = times.user + times.system     # exited children keep their last sample
                 except psutil.Error:
                     pass
             self.peak_bytes = max(self.peak_bytes, total)
+            self.peak_cpu_s = sum(cpu.values())
             self._done.wait(self.interval_s)
 
     def stop(self) -> None:
@@ -61,10 +73,15 @@ def lesson_notebooks() -> list[Path]:
     return sorted(p for p in LESSONS_DIR.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def run_notebook(path: Path, *, cell_timeout_s: int = 600) -> NotebookRun:
-    """Execute ``path`` top to bottom in a fresh kernel (outputs are not written back)."""
+def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = False) -> NotebookRun:
+    """Execute ``path`` top to bottom in a fresh kernel (outputs are not written back).
+
+    ``solutions=True`` runs the solution version: every implementation exercise filled in with its solution.
+    """
     path = Path(path).resolve()
     notebook = nbformat.read(path, as_version=4)
+    if solutions:
+        notebook = solution_version(notebook)
     client = NotebookClient(notebook, timeout=cell_timeout_s, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     sampler = _TreeMemorySampler()
@@ -77,16 +94,59 @@ def run_notebook(path: Path, *, cell_timeout_s: int = 600) -> NotebookRun:
         error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
     wall = time.perf_counter() - start
     sampler.stop()
-    return NotebookRun(path, not error, wall, sampler.peak_bytes / 1e6, error)
+    return NotebookRun(path, not error, wall, sampler.peak_bytes / 1e6, error, notebook, sampler.peak_cpu_s)
+
+
+# -- learner and solution versions ---------------------------------------------------------------
+
+def scaffold_source(exercise_id: str, *, solution: bool = False) -> str:
+    """Source of the code cell of an implementation exercise: the scaffold (or the solution) and its check."""
+    from matsci_ml.exercises import exercise
+
+    ex = exercise(exercise_id)
+    if solution:
+        head, body = f"# Exercise {exercise_id}: one solution", ex.solution_code.strip()
+    else:
+        head = f"# Exercise {exercise_id}: replace `raise NotImplementedError` with your code, run the cell"
+        body = ex.scaffold.strip()
+    return f"{head}\n{body}\n\ncheck({exercise_id!r}, {ex.function_name})"
+
+
+def implementation_cells(notebook) -> list[tuple[int, str]]:
+    """``(cell index, exercise id)`` of every implementation-exercise cell of a notebook."""
+    return [(i, cell.metadata["exercise"]) for i, cell in enumerate(notebook.cells)
+            if SCAFFOLD_TAG in cell.metadata.get("tags", [])]
+
+
+def solution_version(notebook):
+    """A copy of ``notebook`` with every implementation exercise replaced by its solution."""
+    import copy
+
+    filled = copy.deepcopy(notebook)
+    for index, exercise_id in implementation_cells(filled):
+        filled.cells[index].source = scaffold_source(exercise_id, solution=True)
+    return filled
+
+
+def check_verdicts(notebook) -> dict[str, str]:
+    """``{exercise id: the check's text output}`` of an executed notebook."""
+    verdicts = {}
+    for index, exercise_id in implementation_cells(notebook):
+        texts = [o.get("data", {}).get("text/plain", "") or o.get("text", "") for o in notebook.cells[index].outputs]
+        texts += [f"{o.get('ename')}: {o.get('evalue')}" for o in notebook.cells[index].outputs
+                  if o.get("output_type") == "error"]
+        verdicts[exercise_id] = "\n".join(texts)
+    return verdicts
 
 
 def format_table(runs: list[NotebookRun]) -> str:
     """A plain-text table of the runs."""
     name_width = max([len("notebook")] + [len(r.path.name) for r in runs])
-    lines = [f"{'notebook':<{name_width}}  {'status':<6}  {'wall time (s)':>13}  {'peak memory (MB)':>16}"]
+    lines = [f"{'notebook':<{name_width}}  {'status':<6}  {'wall time (s)':>13}  {'CPU time (s)':>12}  "
+             f"{'peak memory (MB)':>16}"]
     for run in runs:
         lines.append(f"{run.path.name:<{name_width}}  {'ok' if run.ok else 'FAILED':<6}  "
-                     f"{run.wall_s:>13.1f}  {run.peak_mb:>16.0f}")
+                     f"{run.wall_s:>13.1f}  {run.cpu_s:>12.1f}  {run.peak_mb:>16.0f}")
         if run.error:
             lines.append(f"    {run.error}")
     return "\n".join(lines)

@@ -7,6 +7,9 @@ import os
 # Set before anything imports matsci_ml, and inherited by the notebook kernels nbval starts.
 os.environ["MATSCI_ML_OFFLINE"] = "1"
 os.environ.pop("MP_API_KEY", None)
+# Strict mode: a reproduction check out of tolerance, or a wrong answer to an attempted exercise, raises
+# (in the learner's notebook both only print their verdict).
+os.environ["MATSCI_ML_STRICT"] = "1"
 
 import pytest  # noqa: E402
 

@@ -28,11 +28,14 @@ class CheckResult:
 
     correct: bool
     message: str
+    attempted: bool = True
 
     def __bool__(self) -> bool:
         return self.correct
 
     def __repr__(self) -> str:
+        if not self.attempted:
+            return f"⏳ Not yet attempted: {self.message}"
         return f"{'✅ Correct' if self.correct else '❌ Not yet'}: {self.message}"
 
 
@@ -92,16 +95,21 @@ class Exercise:
 
     def show_solution(self) -> None:
         """Display the solution collapsed (click to reveal); plain text outside Jupyter."""
-        try:
-            from IPython import get_ipython
-            from IPython.display import HTML, display
+        display_collapsed(self.solution_html(), self.solution_code)
 
-            if get_ipython() is not None:
-                display(HTML(self.solution_html()))
-                return
-        except ImportError:
-            pass
-        print(self.solution_code.strip())
+
+def display_collapsed(html_text: str, plain_text: str) -> None:
+    """Show ``html_text`` in Jupyter (a collapsed ``<details>``), ``plain_text`` elsewhere."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+
+        if get_ipython() is not None:
+            display(HTML(html_text))
+            return
+    except ImportError:
+        pass
+    print(plain_text.strip())
 
 
 def numbers_close(tolerance: float) -> Callable[..., tuple[bool, str]]:
@@ -142,17 +150,17 @@ def relative_close(tolerance: float) -> Callable[..., tuple[bool, str]]:
     return compare
 
 
-_REGISTRY: dict[str, Exercise] = {}
+_REGISTRY: dict[str, Any] = {}
 
 
-def register(ex: Exercise) -> Exercise:
+def register(ex):
     if ex.id in _REGISTRY:
         raise ValueError(f"exercise {ex.id!r} registered twice")
     _REGISTRY[ex.id] = ex
     return ex
 
 
-def exercise(exercise_id: str) -> Exercise:
+def exercise(exercise_id: str):
     """The exercise called ``exercise_id`` (e.g. ``"01.data-types"``)."""
     _load_all()
     try:
@@ -161,11 +169,21 @@ def exercise(exercise_id: str) -> Exercise:
         raise KeyError(f"No exercise {exercise_id!r}; known: {', '.join(sorted(_REGISTRY))}") from None
 
 
-def all_exercises() -> list[Exercise]:
+def all_exercises() -> list:
     _load_all()
     return list(_REGISTRY.values())
 
 
 def _load_all() -> None:
-    from matsci_ml.exercises import (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06,  # noqa: F401
-                                     lesson07, lesson08)  # (register on import)
+    from matsci_ml.exercises import (implement01, implement02, implement03, implement04,  # noqa: F401
+                                     implement05, implement06, implement07, implement08, lesson01, lesson02,
+                                     lesson03, lesson04, lesson05, lesson06, lesson07, lesson08)  # (register on import)
+
+
+def __getattr__(name: str):
+    # ``from matsci_ml.exercises import check, show_solution`` without a circular import at load time
+    if name in ("check", "show_solution", "ImplementationExercise"):
+        from matsci_ml.exercises import implementation
+
+        return getattr(implementation, name)
+    raise AttributeError(name)

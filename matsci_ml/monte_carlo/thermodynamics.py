@@ -33,6 +33,20 @@ def equilibrated(trace, discard: float = 0.25) -> np.ndarray:
     return trace[int(len(trace) * discard):]
 
 
+def block_standard_error(samples, n_blocks: int = 20) -> float:
+    r"""Standard error of the mean of correlated Markov-chain samples, from ``n_blocks`` block averages.
+
+    Successive Monte Carlo samples are correlated, so :math:`\sigma/\sqrt{n}` underestimates the error.
+    Averages over blocks much longer than the correlation time are nearly independent:
+    :math:`\mathrm{s.e.} = \mathrm{std}(\bar x_b) / \sqrt{n_b}`.
+    """
+    samples = np.asarray(samples, dtype=float)
+    if n_blocks < 2 or len(samples) < n_blocks:
+        raise ValueError(f"need at least {n_blocks} samples and n_blocks >= 2, got {len(samples)} and {n_blocks}")
+    means = samples[: len(samples) // n_blocks * n_blocks].reshape(n_blocks, -1).mean(axis=1)
+    return float(means.std(ddof=1) / np.sqrt(n_blocks))
+
+
 def heat_capacity(energies, kT: float, n_sites: int, discard: float = 0.25) -> float:
     """:math:`C_V / (N k_B)` from a trace of total energies sampled at temperature ``kT`` (same units)."""
     e = equilibrated(energies, discard)
