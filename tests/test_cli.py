@@ -95,7 +95,8 @@ def test_run_prints_time_and_memory_table(notebooks):
     assert result.returncode == 1
     lines = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.endswith(tuple("0123456789"))}
     assert lines["good.ipynb"][1] == "ok" and lines["bad.ipynb"][1] == "FAILED"
-    assert float(lines["good.ipynb"][3]) > 160  # peak memory (MB) sees the 160 MB array
+    assert float(lines["good.ipynb"][4]) > 160  # peak memory (MB) sees the 160 MB array
+    assert float(lines["good.ipynb"][3]) > 0   # CPU time (s) of the kernel
     assert "ZeroDivisionError" in result.stdout
     ok_only = matsci_ml("run", str(good), "--max-memory-mb", "50")
     assert ok_only.returncode == 1 and "over budget" in ok_only.stdout
