@@ -166,7 +166,8 @@ class ActiveLearningLoop:
 
     # ------------------------------------------------------------------ phases
     def _label_initial(self, state: dict) -> None:
-        labelled = label_all(self.initial, self.oracle, executor=self.executor, progress=self.progress)
+        self._say(f"labelling {len(self.initial)} starting configurations")
+        labelled = label_all(self.initial, self.oracle, executor=self.executor)
         state["training"] = [atoms_to_dict(a) for a in labelled]
         state["phase"] = "train"
 
@@ -214,7 +215,8 @@ class ActiveLearningLoop:
 
     def _label(self, state: dict) -> None:
         selected = [atoms_from_dict(d) for d in state["selected"]]
-        labelled = label_all(selected, self.oracle, executor=self.executor, progress=self.progress)
+        self._say(f"labelling {len(selected)} configurations")
+        labelled = label_all(selected, self.oracle, executor=self.executor)
         state["training"].extend(atoms_to_dict(a) for a in labelled)
         state["candidates"], state["selected"] = [], []
         state["iteration"] += 1
@@ -225,11 +227,22 @@ class ActiveLearningLoop:
         return self.learner.model(state["model"], [atoms_from_dict(d) for d in state["training"]])
 
     def _bar(self, items, description):
-        if not self.progress or len(items) < 2:
+        """Iterate ``items``, showing ``description k/n`` on the loop's one progress bar (no nested bars: a nested
+        bar that closes itself leaves a dead widget in a saved notebook)."""
+        bar = getattr(self, "_outer_bar", None)
+        if bar is None:
             return items
-        from tqdm.auto import tqdm
 
-        return tqdm(items, desc=description, leave=False)
+        def stepping():
+            for k, item in enumerate(items, start=1):
+                bar.set_postfix_str(f"{description} {k}/{len(items)}")
+                yield item
+        return stepping()
+
+    def _say(self, text: str) -> None:
+        bar = getattr(self, "_outer_bar", None)
+        if bar is not None:
+            bar.set_postfix_str(text)
 
     def run(self) -> ActiveLearningLoop:
         """Run (or resume) until converged or ``max_iterations``; returns ``self``."""
@@ -241,6 +254,7 @@ class ActiveLearningLoop:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=self.max_iterations, initial=state["iteration"], desc="active learning", unit="iter")
+        self._outer_bar = bar
         try:
             while state["phase"] != "done":
                 iteration = state["iteration"]
@@ -252,7 +266,14 @@ class ActiveLearningLoop:
                         last = state["log"][-1]
                         bar.set_postfix(train=last["training_size"], reliability=last.get("reliability", float("nan")))
         finally:
+            self._outer_bar = None
             if bar is not None:
+                if state["phase"] == "done":        # finished: a full (green) bar, whatever max_iterations was
+                    bar.total = max(bar.n, 1)
+                    bar.set_description("active learning: " + ("converged" if state["converged"] else
+                                                               "stopped at max_iterations"))
+                    bar.set_postfix_str(f"{len(state['training'])} configurations labelled")
+                    bar.refresh()
                 bar.close()
         self._state = state
         self.training_set = [atoms_from_dict(d) for d in state["training"]]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
+
 from ase import Atoms
 from ase.calculators.calculator import Calculator
 from ase.calculators.emt import EMT
@@ -66,3 +68,27 @@ def label_all(frames, oracle=EMT, *, executor=None, progress: bool = False) -> l
         bar.close()
     return labelled
 
+
+
+def oracle_md_snapshots(atoms: Atoms, oracle=EMT, *, temperature_K: float, n_snapshots: int, steps_between: int = 50,
+                        timestep_fs: float = 2.0, seed: int = 0) -> list[Atoms]:
+    """Labelled snapshots of a Langevin MD run with the oracle itself: a held-out validation set.
+
+    Velocities start from Maxwell-Boltzmann at ``temperature_K`` (K); a snapshot every ``steps_between`` steps.
+    """
+    from ase import units
+    from ase.md.langevin import Langevin
+
+    from matsci_ml.mtp.properties import thermalize
+
+    hot = atoms.copy()
+    hot.calc = _fresh_calculator(oracle)
+    rng = np.random.default_rng(seed)
+    thermalize(hot, temperature_K, rng=rng)
+    dynamics = Langevin(hot, timestep_fs * units.fs, temperature_K=temperature_K, friction=0.02 / units.fs,
+                        fixcm=False, rng=rng)
+    snapshots = []
+    for _ in range(n_snapshots):
+        dynamics.run(steps_between)
+        snapshots.append(hot.copy())
+    return label_all(snapshots, oracle)

@@ -40,5 +40,5 @@ def plot_hull(concentration, oracle_energy, model_energy, species=("A", "B"), ax
                 label=f"{label}: hull")
     ax.set_xlabel(f"x, fraction of {species[0]} (rest {species[1]})")
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)   # outside: never on a point
     return ax

@@ -29,6 +29,22 @@ MAGPIE_UNITS = {
 MAX_Z = 118
 
 
+def feature_unit(feature_name: str) -> str:
+    """Unit of a composition feature, for axis labels: ``"pm"``, ``"electrons/atom"``..., ``""`` when dimensionless.
+
+    >>> feature_unit("MagpieData mean CovalentRadius"), feature_unit("avg d valence electrons"), feature_unit("0-norm")
+    ('pm', 'electrons/atom', '')
+    """
+    if feature_name.startswith("avg "):
+        return "electrons/atom"
+    if feature_name.startswith("MagpieData"):
+        stat, prop = feature_name.split()[1], feature_name.split()[-1]
+        if "Valence" in prop or "Unfilled" in prop:
+            return "electrons/atom" if stat == "mean" else "electrons"
+        return MAGPIE_UNITS.get(prop, "")
+    return ""
+
+
 @lru_cache(maxsize=2)
 def magpie_table(impute_nan: bool = True) -> np.ndarray:
     """Array ``T[Z, k]`` of property ``MAGPIE_PROPERTIES[k]`` for atomic number ``Z`` (row 0 unused).

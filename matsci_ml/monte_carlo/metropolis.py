@@ -201,3 +201,20 @@ def temperature_scan(hamiltonian: ClusterHamiltonian, spins, kTs, *, n_sweeps: i
         else:
             futures_or_results.append(executor.submit(run, hamiltonian, spins, **arguments))
     return [f if executor is None else f.result() for f in futures_or_results]
+
+
+def chemical_potential_scan(hamiltonian: ClusterHamiltonian, spins, dmus, *, kT: float, n_sweeps: int, seed: int = 0,
+                            executor=None, discard: float = 0.5) -> np.ndarray:
+    r"""Semi-grand-canonical composition :math:`x(\Delta\mu)`: the fraction of +1 sites averaged over each run.
+
+    One independent :func:`metropolis_flips` run per :math:`\Delta\mu` in ``dmus`` (eV, favouring +1 when
+    positive), all at temperature ``kT`` (eV), run k with seed ``seed + k``, in parallel on ``executor``
+    if given. The first ``discard`` fraction of each run is dropped as equilibration.
+    """
+    futures_or_results = []
+    for k, dmu in enumerate(dmus):
+        arguments = dict(kT=float(kT), n_sweeps=n_sweeps, dmu=float(dmu), seed=seed + k)
+        futures_or_results.append(metropolis_flips(hamiltonian, spins, **arguments) if executor is None
+                                  else executor.submit(metropolis_flips, hamiltonian, spins, **arguments))
+    runs = [f if executor is None else f.result() for f in futures_or_results]
+    return np.array([(1.0 + np.mean(r.magnetizations[int(discard * len(r.magnetizations)):])) / 2.0 for r in runs])

@@ -89,3 +89,14 @@ def thermalize(atoms: Atoms, temperature_k: float, seed: int = 0, rng: np.random
         MaxwellBoltzmannDistribution(atoms, temperature_K=temperature_k, rng=rng)
     else:
         thermalize_momenta(atoms, temperature_k, rng=rng)
+
+
+def cubic_properties(prototype: Atoms, calc) -> dict[str, float]:
+    """Lattice constant (A, from the E(V) fit), bulk moduli (GPa, from E(V) and from the C_ij) and C11/C12/C44 (GPa)
+    of a cubic crystal: ``prototype`` is one conventional cell near equilibrium (e.g. ``bulk("Mo", "bcc", cubic=True)``)."""
+    eos = equation_of_state(prototype, calc)
+    relaxed = prototype.copy()
+    relaxed.set_cell(np.array(prototype.cell) * eos.lattice_constant / prototype.cell[0, 0], scale_atoms=True)
+    constants = cubic_elastic_constants(relaxed, calc)
+    return {"a (Å)": eos.lattice_constant, "B from E(V) (GPa)": eos.bulk_modulus_gpa,
+            "(C11+2C12)/3 (GPa)": (constants["C11"] + 2 * constants["C12"]) / 3, **constants}
