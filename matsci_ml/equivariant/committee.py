@@ -86,6 +86,16 @@ class NequIPCommittee:
         calculator.get_property("forces", atoms)
         return calculator.results["force_std"]
 
+    def forces_and_spread(self, frames) -> tuple[np.ndarray, np.ndarray]:
+        """Committee-mean forces (n_frames, n_atoms, 3) and force spread s_i (n_frames, n_atoms), eV/A, of frames
+        with equal atom counts, from one evaluation of every member per frame."""
+        calculator = self.calculator()
+        forces, spread = [], []
+        for atoms in frames:
+            forces.append(calculator.get_forces(atoms.copy()))
+            spread.append(calculator.results["force_std"])
+        return np.array(forces), np.array(spread)
+
     def grade(self, atoms) -> float:
         return float(self.force_std(atoms).max())
 
