@@ -23,6 +23,14 @@ LEADERBOARD: dict[str, dict] = {
         "lower_is_better": False,
         "entries": {"RF-SCM/Magpie": 0.9167, "AMMExpress v2020": 0.9209},
     },
+    # materialsproject/matbench, docs_src/Leaderboards Per-Task/matbench_v0.1_matbench_glass.md
+    "matbench_glass": {
+        "metric": "balanced_accuracy",
+        "label": "ROC-AUC on thresholded labels (= balanced accuracy)",
+        "lower_is_better": False,
+        "entries": {"Dummy": 0.5005, "RF-SCM/Magpie": 0.8587, "AMMExpress v2020": 0.8607,
+                    "MODNet v0.1.12": 0.9603},
+    },
 }
 
 
