@@ -76,7 +76,13 @@ class ActiveLearningLoop:
     explorations : list of MDExploration or RelaxExploration
         The simulations of step (b), rerun in every iteration.
     state_path : str or Path, optional
-        JSON file of the loop's state; with an existing file from the same settings the loop resumes.
+        JSON file of the loop's state; with an existing file from the same settings the loop resumes, with
+        other settings it refuses (nothing is overwritten).
+    state_dir : str or Path, optional
+        Instead of ``state_path``: a folder holding one state file per set of settings, named by the
+        settings' fingerprint. The same settings resume their run; changed settings (a threshold, a seed,
+        another simulation) start a new run beside the old one, which stays available. Meant for notebooks,
+        where trying another setting must not raise.
     oracle : ASE calculator or callable returning one
         Default :class:`ase.calculators.emt.EMT`.
     executor : concurrent.futures.Executor or dask.distributed.Client, optional
@@ -108,8 +114,8 @@ class ActiveLearningLoop:
     converged : bool
     """
 
-    def __init__(self, initial, explorations, *, learner=None, state_path=None, oracle=EMT, executor=None,
-                 gamma_select: float = 2.0, gamma_break: float = 10.0, max_iterations: int = 10,
+    def __init__(self, initial, explorations, *, learner=None, state_path=None, state_dir=None, oracle=EMT,
+                 executor=None, gamma_select: float = 2.0, gamma_break: float = 10.0, max_iterations: int = 10,
                  max_selected: int | None = None, validation=None, progress: bool = True):
         if len(initial) == 0:
             raise ValueError("give at least one starting configuration (better: a few rattled cells)")
@@ -128,6 +134,10 @@ class ActiveLearningLoop:
         self.validation = validation
         self.progress = progress
         self.results = []
+        if state_dir is not None:
+            if state_path is not None:
+                raise ValueError("give state_path or state_dir, not both")
+            self.state_path = Path(state_dir) / f"run-{self.fingerprint()[:12]}.json"
 
     # ------------------------------------------------------------------ state
     def fingerprint(self) -> str:

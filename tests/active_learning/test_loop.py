@@ -127,3 +127,27 @@ def test_bad_settings_are_explained():
         ActiveLearningLoop([], [])
     with pytest.raises(ValueError, match="gamma_select <= gamma_break"):
         ActiveLearningLoop([bulk("Cu")], [], gamma_select=3, gamma_break=2)
+
+
+def test_state_dir_keeps_one_run_per_setting_and_never_refuses(tmp_path):
+    from matsci_ml.active_learning import MDExploration, MTPLearner
+
+    def loop(gamma_select):
+        initial = [bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2) for _ in range(3)]
+        for k, atoms in enumerate(initial):
+            atoms.rattle(0.03, seed=k)
+        md = MDExploration(bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2), temperature_K=300, steps=5, seed=0)
+        return ActiveLearningLoop(initial, [md], learner=MTPLearner({"level": 6, "min_dist": 1.9, "max_dist": 4.5,
+                                                                    "max_iter": 5}, seed=0),
+                                  state_dir=tmp_path / "md", gamma_select=gamma_select, max_iterations=1, progress=False)
+
+    first = loop(2.0)
+    first.run()
+    changed = loop(1.5)                                   # another threshold: a new run, not an error
+    assert changed.state_path != first.state_path and changed.state_path.parent == tmp_path / "md"
+    changed.run()
+    assert sorted(p.name for p in (tmp_path / "md").iterdir()) == sorted([first.state_path.name,
+                                                                          changed.state_path.name])
+    assert loop(2.0).state_path == first.state_path      # same settings: the same file, resumed
+    with pytest.raises(ValueError, match="not both"):
+        ActiveLearningLoop([bulk("Cu")], [], state_path=tmp_path / "x.json", state_dir=tmp_path)
