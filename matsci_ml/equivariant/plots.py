@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import NullFormatter, ScalarFormatter
 
 
 def plot_test_error_vs_time(history, kept: dict, others: dict, *, axes=None):
@@ -24,6 +25,8 @@ def plot_test_error_vs_time(history, kept: dict, others: dict, *, axes=None):
         for (label, (seconds, errors)), marker in zip(others.items(), "sD^v"):
             ax.plot([seconds], [errors[key]], marker, ms=9, label=label)
         ax.set(xscale="log", xlabel="training time (s, 2 CPU cores)", ylabel=f"test MAE ({unit})")
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())       # no crowded 2x10^1, 3x10^1... labels
     axes[0].legend(fontsize=7)
     plt.tight_layout()
     return axes
