@@ -63,5 +63,8 @@ def test_solution_version_passes_every_check_within_budget(path):
     assert run.ok, run.error
     verdicts = check_verdicts(run.notebook)
     assert verdicts and all("✅ Correct" in text for text in verdicts.values()), verdicts
+    bare = [i for i, cell in enumerate(run.notebook.cells) for output in cell.get("outputs", [])
+            if "image/png" in output.get("data", {})]
+    assert not bare, f"cells {bare} show a figure without alt text: use show_figure(alt)"
     assert run.peak_mb <= MEMORY_MB and run.cpu_s <= CPU_S, (run.wall_s, run.cpu_s, run.peak_mb)
     print(f"{path.name}: wall {run.wall_s:.0f} s, CPU {run.cpu_s:.0f} s, peak {run.peak_mb:.0f} MB")
