@@ -279,7 +279,7 @@ class ActiveLearningLoop:
             self._outer_bar = None
             if bar is not None:
                 if state["phase"] == "done":        # finished: a full (green) bar, whatever max_iterations was
-                    bar.total = max(bar.n, 1)
+                    bar.total = bar.n = max(bar.n, 1)     # converging in iteration 0 is one full iteration
                     bar.set_description("active learning: " + ("converged" if state["converged"] else
                                                                "stopped at max_iterations"))
                     bar.set_postfix_str(f"{len(state['training'])} configurations labelled")

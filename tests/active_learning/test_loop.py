@@ -151,3 +151,16 @@ def test_state_dir_keeps_one_run_per_setting_and_never_refuses(tmp_path):
     assert loop(2.0).state_path == first.state_path      # same settings: the same file, resumed
     with pytest.raises(ValueError, match="not both"):
         ActiveLearningLoop([bulk("Cu")], [], state_path=tmp_path / "x.json", state_dir=tmp_path)
+
+
+def test_the_progress_bar_ends_full_with_the_outcome(tmp_path, capsys):
+    from matsci_ml.active_learning import MDExploration, MTPLearner
+
+    initial = [bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2) for _ in range(3)]
+    for k, atoms in enumerate(initial):
+        atoms.rattle(0.03, seed=k)
+    md = MDExploration(bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2), temperature_K=300, steps=5, seed=0)
+    ActiveLearningLoop(initial, [md], learner=MTPLearner({"level": 6, "min_dist": 1.9, "max_dist": 4.5, "max_iter": 5},
+                                                         seed=0), state_dir=tmp_path, max_iterations=5).run()
+    last = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert "100%" in last and ("converged" in last or "stopped at max_iterations" in last), last
