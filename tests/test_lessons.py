@@ -23,6 +23,10 @@ def test_lesson_conventions(path):
             assert not cell.outputs and cell.execution_count is None, f"{path.name} has committed outputs"
     sources = "\n".join(c.source for c in nb.cells)
     assert "from matsci_ml.exercises import exercise" in sources and ".show_solution()" in sources
+    long = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and len(c.source.splitlines()) > 15]
+    assert not long, f"{path.name}: code cells {long} have more than 15 lines; move the logic into matsci_ml"
+    assert not any(line.lstrip().startswith("assert ") for c in nb.cells if c.cell_type == "code"
+                   for line in c.source.splitlines()), f"{path.name}: use matsci_ml.reproduction, not a bare assert"
 
 
 @pytest.mark.parametrize("path", lesson_notebooks(), ids=lambda p: p.name)
