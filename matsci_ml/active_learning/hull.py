@@ -40,7 +40,7 @@ def relax_all(structures, oracle, *, fmax: float = 0.01, steps: int = 200, progr
     if progress:
         from tqdm.auto import tqdm
 
-        structures = tqdm(structures, desc="relaxations", leave=False)
+        structures = tqdm(structures, desc="relaxations", leave=True)
     energies, taken, converged = [], [], []
     with threadpool_limits(limits=1, user_api="blas"):
         for structure in structures:

@@ -263,7 +263,8 @@ class ActiveLearningLoop:
         if self.progress:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=self.max_iterations, initial=state["iteration"], desc="active learning", unit="iter")
+            bar = tqdm(total=self.max_iterations, initial=state["iteration"], desc="active learning", unit="iter",
+                       leave=True)
         self._outer_bar = bar
         try:
             while state["phase"] != "done":

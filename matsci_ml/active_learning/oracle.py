@@ -58,7 +58,7 @@ def label_all(frames, oracle=EMT, *, executor=None, progress: bool = False) -> l
     if progress and futures:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(futures), desc="oracle", unit="cfg", leave=False)
+        bar = tqdm(total=len(futures), desc="oracle", unit="cfg", leave=True)
     labelled = []
     for future in futures:
         labelled.append(future.result())

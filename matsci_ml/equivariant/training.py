@@ -20,6 +20,7 @@ import numpy as np
 from ase.calculators.singlepoint import SinglePointCalculator
 
 from matsci_ml.equivariant.model import NequIPConfig, build_model, data_statistics, load_checkpoint, save_checkpoint
+from matsci_ml.progress import finish_bar, progress_bar
 
 EV_PER_A3_TO_GPA = 160.21766208
 
@@ -173,11 +174,7 @@ class NequIPTrainer:
         generator = torch.Generator().manual_seed(self.seed)
         optimiser = torch.optim.Adam(model.parameters(), lr=self.learning_rate)
         scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimiser, factor=0.5, patience=10)
-        bar = None
-        if self.progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=self.max_epochs, desc="NequIP epochs", unit="epoch", leave=False)
+        bar = progress_bar(self.max_epochs, "NequIP epochs", unit="epoch", show=self.progress)
         self.history_ = []
         best = (np.inf, None)
         start = time.perf_counter()
@@ -214,8 +211,7 @@ class NequIPTrainer:
                 if self.max_time_s is not None and elapsed > self.max_time_s:
                     break
         finally:
-            if bar is not None:
-                bar.close()
+            finish_bar(bar, f"kept epoch of lowest training loss {best[0]:.4g}")
         model.load_state_dict(best[1])
         model.eval()
         self.fit_time_s_ = time.perf_counter() - start - validating

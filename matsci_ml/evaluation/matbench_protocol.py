@@ -108,7 +108,7 @@ def evaluate_matbench(model, X, frame: pd.DataFrame, task: str, *, name: str | N
     test_rows, train_rows, fitted = [], [], []
     start = time.perf_counter()
     folds = list(matbench_folds(task, frame))
-    for train, test in tqdm(folds, desc=name or type(model).__name__, disable=not progress, leave=False):
+    for train, test in tqdm(folds, desc=name or type(model).__name__, disable=not progress, leave=True):
         estimator = clone(model).fit(X[train], y[train])
         if kind == "classification":
             predictions[test] = estimator.predict_proba(X[test])[:, 1]

@@ -28,6 +28,7 @@ from scipy.optimize import minimize
 
 from matsci_ml.mtp.kernels import dataset_design, dataset_loss_gradient, dataset_predictions
 from matsci_ml.mtp.neighbors import pair_data
+from matsci_ml.progress import finish_bar, progress_bar
 from matsci_ml.mtp.potential import MomentTensorPotential
 
 WEIGHT_SCALINGS = ("molecules", "structures", "vibrations")
@@ -325,7 +326,7 @@ class MTPTrainer:
             x0 = potential.parameters
 
         best = {"loss": np.inf, "parameters": potential.parameters}
-        bar = _progress_bar(self.max_iter, self.progress)
+        bar = progress_bar(self.max_iter, "L-BFGS", show=self.progress)
 
         def callback(intermediate_result) -> None:
             loss = float(intermediate_result.fun)
@@ -343,8 +344,9 @@ class MTPTrainer:
             minimize(objective, x0, jac=True, method="L-BFGS-B", callback=callback,
                      options={"maxiter": self.max_iter, "maxcor": 30, "ftol": 0.0, "gtol": 1e-12})
         finally:
-            if bar is not None:
-                bar.close()
+            stopped = "time cap" if self.max_time_s is not None and self.history_ and \
+                self.history_[-1]["time_s"] > self.max_time_s else "done"
+            finish_bar(bar, f"{stopped}, best loss {best['loss']:.4g}")
         if best["loss"] < np.inf:
             potential.parameters = best["parameters"]
         self.fit_time_s_ = time.perf_counter() - start
@@ -373,14 +375,6 @@ class MTPTrainer:
         self._check_fitted()
         dataset = frames if isinstance(frames, Dataset) else Dataset.from_frames(frames, self.potential_)
         return errors(self.potential_, dataset)
-
-
-def _progress_bar(total: int, show: bool):
-    if not show:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="L-BFGS", unit="it", leave=False)
 
 
 def train_ensemble(frames: list[Atoms], n_models: int = 5, *, seed: int = 0, **trainer_params) -> list[MTPTrainer]:
