@@ -39,8 +39,24 @@ class CheckResult:
         return f"{'✅ Correct' if self.correct else '❌ Not yet'}: {self.message}"
 
 
+class RevealableSolution:
+    """What every exercise shares: its ``id`` and ``solution_code``, shown collapsed until the learner clicks."""
+
+    id: str
+    solution_code: str
+
+    def solution_html(self) -> str:
+        code = html.escape(self.solution_code.strip())
+        return (f"<details><summary><b>Show solution to exercise {html.escape(self.id)}</b> "
+                f"(try first!)</summary><pre>{code}</pre></details>")
+
+    def show_solution(self) -> None:
+        """Display the solution collapsed (click to reveal); plain text outside Jupyter."""
+        display_collapsed(self.solution_html(), self.solution_code)
+
+
 @dataclass
-class Exercise:
+class Exercise(RevealableSolution):
     """One exercise.
 
     Parameters
@@ -88,14 +104,6 @@ class Exercise:
         """Print the task."""
         print(f"Exercise {self.id}: {self.prompt}")
 
-    def solution_html(self) -> str:
-        code = html.escape(self.solution_code.strip())
-        return (f"<details><summary><b>Show solution to exercise {html.escape(self.id)}</b> "
-                f"(try first!)</summary><pre>{code}</pre></details>")
-
-    def show_solution(self) -> None:
-        """Display the solution collapsed (click to reveal); plain text outside Jupyter."""
-        display_collapsed(self.solution_html(), self.solution_code)
 
 
 def display_collapsed(html_text: str, plain_text: str) -> None:

@@ -25,8 +25,6 @@ set by the test suite) a wrong answer raises, so a solution that stops passing f
 from __future__ import annotations
 
 import ast
-import html
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from matsci_ml.exercises import CheckResult, register
+from matsci_ml.exercises import CheckResult, RevealableSolution, register
+from matsci_ml.reproduction import strict_mode
 
 #: Every checker runs at least this many randomised cases.
 MIN_CASES = 20
@@ -42,11 +41,6 @@ MIN_CASES = 20
 
 class ExerciseFailed(AssertionError):
     """Raised by :func:`check` in strict mode when an attempted answer is wrong."""
-
-
-def strict_mode() -> bool:
-    """True when ``MATSCI_ML_STRICT`` is set to 1 (the test suite sets it)."""
-    return os.environ.get("MATSCI_ML_STRICT", "") == "1"
 
 
 def describe(value: Any, width: int = 160) -> str:
@@ -67,7 +61,7 @@ def describe(value: Any, width: int = 160) -> str:
 
 
 @dataclass
-class ImplementationExercise:
+class ImplementationExercise(RevealableSolution):
     """An exercise whose answer is a function, checked on randomised inputs.
 
     Parameters
@@ -183,17 +177,6 @@ class ImplementationExercise:
     def show(self) -> None:
         """Print the task and the scaffold."""
         print(f"Exercise {self.id}: {self.prompt}\n\n{self.scaffold.strip()}")
-
-    def solution_html(self) -> str:
-        code = html.escape(self.solution_code.strip())
-        return (f"<details><summary><b>Show solution to exercise {html.escape(self.id)}</b> "
-                f"(try first!)</summary><pre>{code}</pre></details>")
-
-    def show_solution(self) -> None:
-        """Display the solution collapsed (click to reveal); plain text outside Jupyter."""
-        from matsci_ml.exercises import display_collapsed
-
-        display_collapsed(self.solution_html(), self.solution_code)
 
 
 def _defined_function(source: str, exercise_id: str) -> str:
