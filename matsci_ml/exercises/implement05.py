@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from matsci_ml.exercises.implementation import compare_arrays, describe, implement
+from matsci_ml.monte_carlo.thermodynamics import block_standard_error
 
 # -- 05.metropolis-sweep -------------------------------------------------------------------------
 
@@ -45,12 +46,6 @@ def _sweep_cases(rng: np.random.Generator) -> list[dict]:
     return cases
 
 
-def _mean_and_error(series: np.ndarray, blocks: int = 10) -> tuple[float, float]:
-    """Mean and its standard error from block averages (the samples of a Markov chain are correlated)."""
-    means = series[: len(series) // blocks * blocks].reshape(blocks, -1).mean(axis=1)
-    return float(series.mean()), float(means.std(ddof=1) / np.sqrt(blocks))
-
-
 def _verify_sweep(function, case) -> str | None:
     rng = np.random.default_rng(case["rng"])
     spins = case["spins"].copy()
@@ -76,7 +71,7 @@ def _verify_sweep(function, case) -> str | None:
             m2.append(spins.mean() ** 2)
     exact_e, exact_m2 = _exact_averages(case["kT"])
     for name, series, exact in (("<E>/N", np.array(energies), exact_e), ("<m^2>", np.array(m2), exact_m2)):
-        mean, error = _mean_and_error(series)
+        mean, error = float(series.mean()), block_standard_error(series, n_blocks=10)
         if abs(mean - exact) > 5 * error + 0.01:
             return (f"{_SWEEPS - _BURN_IN} sweeps at kT = {case['kT']:.3f} J/k_B give {name} = {mean:.4f} +- {error:.4f}; "
                     f"exact enumeration of the 512 states gives {exact:.4f} (off by {abs(mean - exact) / max(error, 1e-12):.0f} "
