@@ -9,13 +9,14 @@ although the work ended normally (a converged fit, a time cap). :func:`progress_
 from __future__ import annotations
 
 
-def progress_bar(total: int, desc: str, *, unit: str = "it", show: bool = True):
-    """A ``tqdm.auto`` bar that stays after it closes, or ``None`` when ``show`` is false."""
+def progress_bar(total: int, desc: str, *, unit: str = "it", show: bool = True, initial: int = 0):
+    """A ``tqdm.auto`` bar that stays after it closes (starting at ``initial``, e.g. a resumed run), or ``None``
+    when ``show`` is false."""
     if not show:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, leave=True)
+    return tqdm(total=total, initial=initial, desc=desc, unit=unit, leave=True)
 
 
 def finish_bar(bar, note: str = "") -> None:

@@ -32,6 +32,7 @@ from ase.calculators.singlepoint import SinglePointCalculator
 from matsci_ml.active_learning.learners import MTPLearner
 from matsci_ml.active_learning.oracle import label_all
 from matsci_ml.paths import atomic_write_text
+from matsci_ml.progress import finish_bar, progress_bar
 
 STATE_VERSION = 2
 
@@ -259,12 +260,8 @@ class ActiveLearningLoop:
         state = self._load_state()
         phases = {"label_initial": self._label_initial, "train": self._train, "explore": self._explore,
                   "select": self._select, "label": self._label}
-        bar = None
-        if self.progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=self.max_iterations, initial=state["iteration"], desc="active learning", unit="iter",
-                       leave=True)
+        bar = progress_bar(self.max_iterations, "active learning", unit="iter", show=self.progress,
+                           initial=state["iteration"])
         self._outer_bar = bar
         try:
             while state["phase"] != "done":
@@ -278,14 +275,11 @@ class ActiveLearningLoop:
                         bar.set_postfix(train=last["training_size"], reliability=last.get("reliability", float("nan")))
         finally:
             self._outer_bar = None
-            if bar is not None:
-                if state["phase"] == "done":        # finished: a full (green) bar, whatever max_iterations was
-                    bar.total = bar.n = max(bar.n, 1)     # converging in iteration 0 is one full iteration
-                    bar.set_description("active learning: " + ("converged" if state["converged"] else
-                                                               "stopped at max_iterations"))
-                    bar.set_postfix_str(f"{len(state['training'])} configurations labelled")
-                    bar.refresh()
-                bar.close()
+            if state["phase"] == "done":   # a full bar, whatever max_iterations was (iteration 0 counts as one)
+                outcome = "converged" if state["converged"] else "stopped at max_iterations"
+                finish_bar(bar, f"{outcome}, {len(state['training'])} configurations labelled")
+            elif bar is not None:
+                bar.close()                # interrupted: the bar stays where the run got to
         self._state = state
         self.training_set = [atoms_from_dict(d) for d in state["training"]]
         self.model = self.learner.model(state["model"], self.training_set)
