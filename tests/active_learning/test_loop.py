@@ -87,9 +87,9 @@ def test_sigkill_mid_iteration_then_resume_gives_the_same_training_set(loop_modu
 def test_a_finished_run_loads_without_work_and_settings_are_checked(loop_module, uninterrupted):
     folder, script = loop_module
     again = script.make_loop(folder / "uninterrupted.json")
-    started = time.perf_counter()
+    started = time.process_time()            # CPU time: a busy machine does not fail this
     again.run()
-    assert time.perf_counter() - started < 20
+    assert time.process_time() - started < 20
     assert _training_arrays(again) == _training_arrays(uninterrupted)
     other = script.make_loop(folder / "uninterrupted.json")
     other.gamma_break = 5.0
