@@ -37,6 +37,10 @@ def test_cubic_properties_of_emt_copper():
     assert result["a (Å)"] == pytest.approx(3.59, abs=0.01)          # EMT's Cu lattice constant
     assert result["(C11+2C12)/3 (GPa)"] == pytest.approx(result["B from E(V) (GPa)"], rel=0.05)
     assert result["C11"] > result["C12"] > 0 and result["C44"] > 0
+    from matsci_ml.mtp.properties import equation_of_state
+
+    cell = bulk("Cu", "fcc", a=3.6, cubic=True)
+    assert cubic_properties(cell, EMT(), eos=equation_of_state(cell, EMT())) == pytest.approx(result)   # no second fit
 
 
 def test_cleavage_path_opens_a_gap_and_costs_energy():

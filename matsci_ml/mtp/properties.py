@@ -91,10 +91,11 @@ def thermalize(atoms: Atoms, temperature_k: float, seed: int = 0, rng: np.random
         thermalize_momenta(atoms, temperature_k, rng=rng)
 
 
-def cubic_properties(prototype: Atoms, calc) -> dict[str, float]:
+def cubic_properties(prototype: Atoms, calc, *, eos: EquationOfStateFit | None = None) -> dict[str, float]:
     """Lattice constant (A, from the E(V) fit), bulk moduli (GPa, from E(V) and from the C_ij) and C11/C12/C44 (GPa)
-    of a cubic crystal: ``prototype`` is one conventional cell near equilibrium (e.g. ``bulk("Mo", "bcc", cubic=True)``)."""
-    eos = equation_of_state(prototype, calc)
+    of a cubic crystal: ``prototype`` is one conventional cell near equilibrium (e.g. ``bulk("Mo", "bcc", cubic=True)``).
+    Pass ``eos`` (:func:`equation_of_state` of the same cell and calculator) when it is already computed."""
+    eos = equation_of_state(prototype, calc) if eos is None else eos
     relaxed = prototype.copy()
     relaxed.set_cell(np.array(prototype.cell) * eos.lattice_constant / prototype.cell[0, 0], scale_atoms=True)
     constants = cubic_elastic_constants(relaxed, calc)
