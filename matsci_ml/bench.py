@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matsci_ml.atomistic.units import KB_EV_PER_K
+
 
 @dataclass
 class BenchResult:
@@ -83,9 +85,6 @@ class RateBench:
 
 #: the benchmark system of `bench mc`: fcc, a = 4 A, pairs to the 3rd neighbour plus the NN triplet (ECIs in eV/site)
 MC_BENCH_ECIS = {"0": 0.0, "1": 0.0, "2_2.828": 0.020, "2_4.000": -0.004, "2_4.899": 0.002, "3_2.828": 0.001}
-
-
-KB_EV_PER_K = 8.617333262e-5
 
 
 def _bench_alloy(repeat: int, seed: int):

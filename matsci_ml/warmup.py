@@ -47,7 +47,7 @@ def _warm_mtp() -> None:
 
     from matsci_ml.active_learning.grade import neighbourhood_rows
     from matsci_ml.mtp import Dataset, MomentTensorPotential, MTPCalculator, fit_linear
-    from matsci_ml.mtp.training import config_weights, loss_and_gradient, predict
+    from matsci_ml.mtp.training import config_weights, energies_forces_virials, loss_and_gradient
 
     atoms = bulk("Cu", "fcc", a=3.6, cubic=True)
     atoms.rattle(0.05, seed=0)
@@ -57,7 +57,7 @@ def _warm_mtp() -> None:
     weights = config_weights(dataset)
     fit_linear(mtp, dataset, weights)
     loss_and_gradient(mtp, dataset, weights)
-    predict(mtp, dataset)
+    energies_forces_virials(mtp, dataset)
     probe = atoms.copy()
     probe.calc = MTPCalculator(mtp)
     probe.get_forces()

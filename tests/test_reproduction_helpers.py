@@ -31,13 +31,13 @@ def test_ground_state_table_names_the_space_groups():
 
 
 def test_cubic_properties_of_emt_copper():
-    from matsci_ml.mtp.properties import cubic_properties
+    from matsci_ml.atomistic.properties import cubic_properties
 
     result = cubic_properties(bulk("Cu", "fcc", a=3.6, cubic=True), EMT())
     assert result["a (Å)"] == pytest.approx(3.59, abs=0.01)          # EMT's Cu lattice constant
     assert result["(C11+2C12)/3 (GPa)"] == pytest.approx(result["B from E(V) (GPa)"], rel=0.05)
     assert result["C11"] > result["C12"] > 0 and result["C44"] > 0
-    from matsci_ml.mtp.properties import equation_of_state
+    from matsci_ml.atomistic.properties import equation_of_state
 
     cell = bulk("Cu", "fcc", a=3.6, cubic=True)
     assert cubic_properties(cell, EMT(), eos=equation_of_state(cell, EMT())) == pytest.approx(result)   # no second fit
@@ -55,7 +55,7 @@ def test_cleavage_path_opens_a_gap_and_costs_energy():
 
 
 def test_oracle_md_snapshots_are_labelled_and_hot():
-    from matsci_ml.active_learning.oracle import oracle_md_snapshots
+    from matsci_ml.atomistic.oracle import oracle_md_snapshots
 
     frames = oracle_md_snapshots(bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2), EMT, temperature_K=1000,
                                  n_snapshots=3, steps_between=20, seed=0)

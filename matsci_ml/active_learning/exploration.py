@@ -14,9 +14,9 @@ and ``grade(atoms)`` (a float, > 1 for extrapolation), such as the MTP's
 Atoms closer than the potential's ``min_dist`` also stop the run (the MTP is undefined there).
 The *reliability* of a run is the fraction of its requested steps done before it stopped.
 
-Runs limit BLAS to one thread: the linear algebra of a step is on 3x3 to 100x100 matrices, where
-OpenBLAS threads only wait on each other (a 3x3 solve of the cell filter took 8 ms instead of 10 us
-on a busy 2-core machine).
+Relaxations are the atomistic layer's :func:`~matsci_ml.atomistic.relax.relax` (BFGS on ASE's
+``FrechetCellFilter``). Runs limit BLAS to one thread: the linear algebra of a step is on 3x3 to 100x100
+matrices, where OpenBLAS threads only wait on each other.
 """
 
 from __future__ import annotations
@@ -25,13 +25,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from ase import Atoms, units
-from ase.filters import UnitCellFilter
 from ase.md.langevin import Langevin
-from ase.optimize import BFGS
 from threadpoolctl import threadpool_limits
 
+from matsci_ml.atomistic.properties import thermalize
+from matsci_ml.atomistic.relax import relax
 from matsci_ml.mtp.calculator import CloseContactError
-from matsci_ml.mtp.properties import thermalize
 
 
 class ExtrapolationBreak(RuntimeError):
@@ -153,7 +152,8 @@ class MDExploration:
 
 @dataclass
 class RelaxExploration:
-    """BFGS relaxation of positions (and the cell, through ASE's ``UnitCellFilter``) to ``fmax`` eV/A."""
+    """BFGS relaxation of positions (and the cell, through ASE's ``FrechetCellFilter``) to ``fmax`` eV/A
+    (:func:`matsci_ml.atomistic.relax.relax`)."""
 
     atoms: Atoms
     fmax: float = 0.01
@@ -166,14 +166,11 @@ class RelaxExploration:
         """Run with ``model`` (e.g. an :class:`~matsci_ml.active_learning.grade.ActiveSet`) under the two thresholds."""
         atoms = self.atoms.copy()
         atoms.calc = model.calculator()
-        target = UnitCellFilter(atoms) if self.relax_cell else atoms
-        optimizer = BFGS(target, logfile=None)
         monitor = GradeMonitor(model, atoms, gamma_select=gamma_select, gamma_break=gamma_break)
-        optimizer.attach(monitor, interval=1)
         broken, converged = False, False
         try:
-            with threadpool_limits(limits=1, user_api="blas"):
-                converged = bool(optimizer.run(fmax=self.fmax, steps=self.steps))
+            converged = relax(atoms, mode="full" if self.relax_cell else "positions", fmax=self.fmax,
+                              steps=self.steps, observers=[monitor]).converged
         except (ExtrapolationBreak, CloseContactError):
             broken = True
         done = max(len(monitor.grades) - 1, 0)

@@ -27,43 +27,19 @@ from pathlib import Path
 import numpy as np
 from ase import Atoms
 from ase.calculators.emt import EMT
-from ase.calculators.singlepoint import SinglePointCalculator
 
 from matsci_ml.active_learning.learners import MTPLearner
-from matsci_ml.active_learning.oracle import label_all
+from matsci_ml.atomistic.oracle import label_all, oracle_key
+from matsci_ml.atomistic.serialization import atoms_as_dict, atoms_from_dict
 from matsci_ml.paths import atomic_write_text
 from matsci_ml.progress import finish_bar, progress_bar
 
-STATE_VERSION = 2
-
-
-def atoms_to_dict(atoms: Atoms) -> dict:
-    """JSON-ready dict of a configuration and its labels (floats round-trip exactly)."""
-    out = {"numbers": atoms.numbers.tolist(), "positions": atoms.positions.tolist(),
-           "cell": np.array(atoms.cell).tolist(), "pbc": atoms.pbc.tolist(),
-           "info": {k: v for k, v in atoms.info.items() if isinstance(v, (int, float, str))}}
-    if atoms.calc is not None:
-        out["energy"] = float(atoms.get_potential_energy())
-        out["forces"] = atoms.get_forces().tolist()
-        if "stress" in atoms.calc.results:
-            out["stress"] = np.asarray(atoms.calc.results["stress"]).tolist()
-    return out
-
-
-def atoms_from_dict(data: dict) -> Atoms:
-    atoms = Atoms(data["numbers"], data["positions"], cell=data["cell"], pbc=data["pbc"])
-    atoms.info.update(data.get("info", {}))
-    if "energy" in data:
-        results = {"energy": data["energy"], "forces": np.array(data["forces"])}
-        if "stress" in data:
-            results["stress"] = np.array(data["stress"])
-        atoms.calc = SinglePointCalculator(atoms, **results)
-    return atoms
+STATE_VERSION = 3
 
 
 def _describe(exploration) -> dict:
     fields = {k: v for k, v in vars(exploration).items() if k != "atoms"}
-    return {"type": type(exploration).__name__, **fields, "atoms": atoms_to_dict(exploration.atoms)}
+    return {"type": type(exploration).__name__, **fields, "atoms": atoms_as_dict(exploration.atoms)}
 
 
 class ActiveLearningLoop:
@@ -143,10 +119,10 @@ class ActiveLearningLoop:
     # ------------------------------------------------------------------ state
     def fingerprint(self) -> str:
         """Hash of everything that determines the run except ``max_iterations`` (which may be raised to go on)."""
-        settings = {"initial": [atoms_to_dict(a) for a in self.initial],
+        settings = {"initial": [atoms_as_dict(a) for a in self.initial],
                     "explorations": [_describe(e) for e in self.explorations], "learner": self.learner.settings(),
                     "gammas": [self.gamma_select, self.gamma_break], "max_selected": self.max_selected,
-                    "oracle": getattr(self.oracle, "__name__", type(self.oracle).__name__)}
+                    "oracle": oracle_key(self.oracle)}
         return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
 
     def _new_state(self) -> dict:
@@ -179,7 +155,7 @@ class ActiveLearningLoop:
     def _label_initial(self, state: dict) -> None:
         self._say(f"labelling {len(self.initial)} starting configurations")
         labelled = label_all(self.initial, self.oracle, executor=self.executor)
-        state["training"] = [atoms_to_dict(a) for a in labelled]
+        state["training"] = [atoms_as_dict(a) for a in labelled]
         state["phase"] = "train"
 
     def _train(self, state: dict) -> None:
@@ -208,7 +184,7 @@ class ActiveLearningLoop:
                      steps=int(sum(r.steps_done for r in results)),
                      max_grade=float(max(r.max_grade for r in results)))
         state["runs"] = [_result_to_dict(r) for r in results]
-        state["candidates"] = [atoms_to_dict(c) for c in candidates]
+        state["candidates"] = [atoms_as_dict(c) for c in candidates]
         if not candidates:
             state["converged"] = True
             state["phase"] = "done"
@@ -228,7 +204,7 @@ class ActiveLearningLoop:
         selected = [atoms_from_dict(d) for d in state["selected"]]
         self._say(f"labelling {len(selected)} configurations")
         labelled = label_all(selected, self.oracle, executor=self.executor)
-        state["training"].extend(atoms_to_dict(a) for a in labelled)
+        state["training"].extend(atoms_as_dict(a) for a in labelled)
         state["candidates"], state["selected"] = [], []
         state["iteration"] += 1
         state["phase"] = "train"
@@ -301,4 +277,4 @@ class ActiveLearningLoop:
 def _result_to_dict(result) -> dict:
     return {"name": result.name, "steps_requested": result.steps_requested, "steps_done": result.steps_done,
             "broken": result.broken, "converged": result.converged, "grades": result.grades.tolist(),
-            "final": atoms_to_dict(result.final)}
+            "final": atoms_as_dict(result.final)}

@@ -1,68 +1,14 @@
-"""Ground states of a binary alloy: the lower convex hull of mixing energy against composition.
+"""Ground states of a cluster expansion: the table of the hull's vertices with their space groups.
 
-A configuration is a ground state if no mixture of other configurations with the same average
-composition has a lower energy: it lies on the lower convex hull of :math:`(x, \\Delta E)`. Points
-above the hull would phase-separate into the hull structures at the ends of their segment; the
-vertical distance to the hull is the energy of that decomposition (eV/site). The hull is built with
-pymatgen's :class:`~pymatgen.analysis.phase_diagram.PhaseDiagram`.
+The hull itself (:func:`~matsci_ml.atomistic.hull.convex_hull`, mixing energy in eV/site against
+composition) is the atomistic layer's, shared with active learning; it is re-exported here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from matsci_ml.atomistic.hull import ConvexHull, convex_hull
 
-import numpy as np
-from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
-from pymatgen.core import Composition
-
-
-@dataclass
-class ConvexHull:
-    """Lower convex hull of mixing energies.
-
-    Attributes
-    ----------
-    ground_states : ndarray of int
-        Indices of the configurations on the hull, sorted by concentration (one per vertex).
-    concentration, mixing_energy : ndarray
-        The hull's vertices.
-    energy_above_hull : ndarray
-        Distance of every configuration above the hull, eV/site (0 on it).
-    """
-
-    ground_states: np.ndarray
-    concentration: np.ndarray
-    mixing_energy: np.ndarray
-    energy_above_hull: np.ndarray
-
-
-def convex_hull(concentration, mixing_energy, tolerance: float = 1e-6) -> ConvexHull:
-    """Lower hull of ``mixing_energy`` (eV/site) against ``concentration`` (fraction of ``species[0]``).
-
-    The pure elements are always vertices: at the energies given for x = 0 and x = 1 where the data hold
-    them (a fitted expansion need not predict exactly 0 there), otherwise at 0.
-    """
-    x = np.asarray(concentration, dtype=float)
-    energy = np.asarray(mixing_energy, dtype=float)
-    if x.shape != energy.shape or x.ndim != 1:
-        raise ValueError("concentration and mixing_energy must be 1-D arrays of the same length")
-    if np.any((x < 0) | (x > 1)):
-        raise ValueError("concentrations must lie in [0, 1]")
-    first, second = "Cu", "Pt"   # pymatgen needs element symbols; any two serve, they only label entries
-    entries = [PDEntry(Composition({first: xi, second: 1 - xi}), e) for xi, e in zip(x, energy)]
-    terminal = [PDEntry(Composition({first: 1.0}), float(energy[x == 1].min()) if np.any(x == 1) else 0.0),
-                PDEntry(Composition({second: 1.0}), float(energy[x == 0].min()) if np.any(x == 0) else 0.0)]
-    diagram = PhaseDiagram(entries + terminal)
-    above = np.array([diagram.get_e_above_hull(entry, allow_negative=True) for entry in entries])
-    on_hull = np.flatnonzero(above < tolerance)
-    # one configuration per vertex: the lowest at that composition
-    vertices: dict[float, int] = {}
-    for i in on_hull:
-        key = round(float(x[i]), 8)
-        if key not in vertices or energy[i] < energy[vertices[key]]:
-            vertices[key] = int(i)
-    ground = np.array([vertices[k] for k in sorted(vertices)], dtype=int)
-    return ConvexHull(ground, x[ground], energy[ground], np.maximum(above, 0.0))
+__all__ = ["ConvexHull", "convex_hull", "ground_state_table", "space_group"]
 
 
 def space_group(atoms, symprec: float = 1e-5) -> str:

@@ -17,7 +17,10 @@ Three levels of relaxation (``relax``):
 ``"full"``
     cell shape, volume and positions relaxed (``FrechetCellFilter`` + BFGS to 5 meV/A).
 
-In every case the cluster expansion uses the *ideal* configuration: relaxations belong to the energy.
+The relaxations are :func:`matsci_ml.atomistic.relax.relax`; the oracle is any ASE calculator or factory
+(:mod:`matsci_ml.atomistic.oracle`), and the label cache is keyed by :func:`~matsci_ml.atomistic.oracle.oracle_key`
+(its class and parameters). In every case the cluster expansion uses the *ideal* configuration: relaxations
+belong to the energy.
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ import numpy as np
 from ase import Atoms
 from ase.build import bulk
 from ase.calculators.emt import EMT
-from ase.filters import FrechetCellFilter
-from ase.optimize import BFGS
 from scipy.optimize import minimize_scalar
 
+from matsci_ml.atomistic.hull import formation_energy
+from matsci_ml.atomistic.oracle import fresh_calculator, oracle_key
+from matsci_ml.atomistic.relax import relax as relax_structure
 from matsci_ml.paths import atomic_write_text
 
 RELAX_MODES = ("none", "volume", "full")
@@ -72,29 +76,17 @@ class TrainingSet:
         return len(self.structures)
 
 
-def _relaxed_energy(atoms: Atoms, relax: str, calculator) -> float:
-    atoms = atoms.copy()
-    atoms.calc = calculator()
-    if relax == "volume":
-        cell = atoms.get_cell().copy()
-
-        def energy(scale):
-            atoms.set_cell(cell * scale, scale_atoms=True)
-            return atoms.get_potential_energy()
-
-        return float(minimize_scalar(energy, bounds=(0.85, 1.2), method="bounded", options={"xatol": 1e-5}).fun) / len(atoms)
-    if relax == "full":
-        BFGS(FrechetCellFilter(atoms), logfile=None).run(fmax=0.005, steps=500)
-    return float(atoms.get_potential_energy()) / len(atoms)
+def _relaxed_energy(atoms: Atoms, relax: str, oracle) -> float:
+    return relax_structure(atoms.copy(), fresh_calculator(oracle), mode=relax, fmax=0.005, steps=500).energy_per_atom
 
 
-def pure_element_references(species, lattice: str = "fcc", calculator=EMT) -> dict:
+def pure_element_references(species, lattice: str = "fcc", oracle=EMT) -> dict:
     """Relaxed lattice constant (A) and energy per atom (eV) of each pure element on ``lattice``."""
     references = {}
     for element in species:
         guess = bulk(element, lattice).cell.lengths()[0] * (np.sqrt(2) if lattice == "fcc" else 2 / np.sqrt(3))
         atoms = bulk(element, lattice, a=guess)
-        atoms.calc = calculator()
+        atoms.calc = fresh_calculator(oracle)
 
         def energy(a):
             atoms.set_cell(bulk(element, lattice, a=a).get_cell(), scale_atoms=True)
@@ -105,8 +97,8 @@ def pure_element_references(species, lattice: str = "fcc", calculator=EMT) -> di
     return references
 
 
-def _cache_key(atoms: Atoms, relax: str, calculator) -> str:
-    text = json.dumps([getattr(calculator, "__name__", str(calculator)), relax, atoms.get_chemical_symbols(),
+def _cache_key(atoms: Atoms, relax: str, oracle_name: str) -> str:
+    text = json.dumps([oracle_name, relax, atoms.get_chemical_symbols(),
                        np.round(atoms.get_cell()[:], 5).tolist(), np.round(atoms.get_positions(), 5).tolist()])
     return hashlib.sha1(text.encode()).hexdigest()
 
@@ -124,9 +116,9 @@ def _write_cache(path: Path, cache: dict) -> None:
     atomic_write_text(path, json.dumps(cache, indent=0, sort_keys=True))   # a crash never leaves half a cache
 
 
-def label_structures(structures, species, *, relax: str = "volume", calculator=EMT, lattice: str = "fcc",
+def label_structures(structures, species, *, relax: str = "volume", oracle=EMT, lattice: str = "fcc",
                      cache: str | os.PathLike | None = None, progress: bool = False) -> TrainingSet:
-    """Label ideal-lattice configurations with ``calculator`` (default EMT); returns a :class:`TrainingSet`.
+    """Label ideal-lattice configurations with ``oracle`` (default EMT); returns a :class:`TrainingSet`.
 
     Parameters
     ----------
@@ -136,10 +128,11 @@ def label_structures(structures, species, *, relax: str = "volume", calculator=E
         The two elements; :math:`x` counts the first.
     relax : {"none", "volume", "full"}
         See the module docstring.
-    calculator : callable
-        Returns a fresh ASE calculator (a class such as ``EMT`` works).
+    oracle : ASE calculator, or a callable returning one
+        A class such as ``EMT`` works (:mod:`matsci_ml.atomistic.oracle`).
     cache : path, optional
-        JSON file of energies already computed (keyed by calculator, relaxation and structure);
+        JSON file of energies already computed (keyed by the oracle's class and parameters, the relaxation
+        and the structure);
         missing entries are computed and the file is rewritten atomically every 50 new labels and at
         the end, so an interrupted run resumes where it stopped.
     progress : bool
@@ -148,7 +141,8 @@ def label_structures(structures, species, *, relax: str = "volume", calculator=E
     if relax not in RELAX_MODES:
         raise ValueError(f"relax must be one of {RELAX_MODES}, got {relax!r}")
     species = tuple(species)
-    references = pure_element_references(species, lattice, calculator)
+    references = pure_element_references(species, lattice, oracle)
+    name = oracle_key(oracle)
     a_first, a_second = (references[s]["lattice_constant"] for s in species)
     cache_path = Path(cache) if cache is not None else None
     stored = _read_cache(cache_path) if cache_path else {}
@@ -156,8 +150,7 @@ def label_structures(structures, species, *, relax: str = "volume", calculator=E
     iterator = structures
     if progress:
         from tqdm.auto import tqdm
-        iterator = tqdm(structures, desc=f"{calculator.__name__ if hasattr(calculator, '__name__') else 'oracle'} "
-                                          f"labels ({relax})", unit="structure")
+        iterator = tqdm(structures, desc=f"{name.split()[0]} labels ({relax})", unit="structure")
     for atoms in iterator:
         symbols = np.array(atoms.get_chemical_symbols())
         unknown = sorted(set(symbols) - set(species))
@@ -169,9 +162,9 @@ def label_structures(structures, species, *, relax: str = "volume", calculator=E
         current_a = (atoms.get_volume() / len(atoms)) ** (1 / 3) / reference_a
         scaled = atoms.copy()
         scaled.set_cell(atoms.get_cell() * (x * a_first + (1 - x) * a_second) / current_a, scale_atoms=True)
-        key = _cache_key(scaled, relax, calculator)
+        key = _cache_key(scaled, relax, name)
         if key not in stored:
-            stored[key] = _relaxed_energy(scaled, relax, calculator)
+            stored[key] = _relaxed_energy(scaled, relax, oracle)
             added += 1
             if cache_path and added % 50 == 0:   # long runs lose at most 50 labels if interrupted
                 _write_cache(cache_path, stored)
@@ -180,6 +173,5 @@ def label_structures(structures, species, *, relax: str = "volume", calculator=E
     if cache_path and added:
         _write_cache(cache_path, stored)
     concentration, energies = np.array(concentration), np.array(energies)
-    pure = np.array([references[s]["energy_per_atom"] for s in species])
-    mixing = energies - concentration * pure[0] - (1 - concentration) * pure[1]
+    mixing = formation_energy(concentration, energies, *(references[s]["energy_per_atom"] for s in species))
     return TrainingSet(list(structures), concentration, energies, mixing, species, relax, references)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from matsci_ml.cluster_expansion.ground_states import convex_hull
+from matsci_ml.atomistic.hull import convex_hull
 
 
 def plot_ecis(space, ecis, ax=None):

@@ -19,7 +19,8 @@ import numpy as np
 from ase.calculators.calculator import Calculator, all_changes
 
 from matsci_ml.equivariant.model import load_checkpoint
-from matsci_ml.equivariant.training import NequIPTrainer, nequip_calculator, prediction_errors
+from matsci_ml.atomistic.metrics import prediction_errors
+from matsci_ml.equivariant.training import NequIPTrainer, nequip_calculator
 
 
 class CommitteeCalculator(Calculator):

@@ -19,10 +19,10 @@ import time
 import numpy as np
 from ase.calculators.singlepoint import SinglePointCalculator
 
+from matsci_ml.atomistic.metrics import prediction_errors
 from matsci_ml.equivariant.model import NequIPConfig, build_model, data_statistics, load_checkpoint, save_checkpoint
 from matsci_ml.progress import finish_bar, progress_bar
 
-EV_PER_A3_TO_GPA = 160.21766208
 
 
 def _device(device: str | None):
@@ -250,24 +250,3 @@ class NequIPTrainer:
         """RMSE and MAE of energy per atom (meV/atom), force components (eV/A) and, where known, stress (GPa)."""
         self._check_fitted()
         return prediction_errors(self.calculator(), frames)
-
-
-def prediction_errors(calculator, frames) -> dict[str, float]:
-    """Errors of any ASE ``calculator`` on labelled ``frames``, in the units of :func:`matsci_ml.mtp.errors`."""
-    de, df, ds = [], [], []
-    for atoms in frames:
-        probe = atoms.copy()
-        probe.calc = calculator
-        de.append((probe.get_potential_energy() - atoms.get_potential_energy()) / len(atoms) * 1000)
-        df.append((probe.get_forces() - atoms.get_forces()).ravel())
-        if atoms.calc is not None and "stress" in atoms.calc.results and atoms.pbc.all():
-            difference = probe.get_stress(voigt=False) - atoms.get_stress(voigt=False)   # 9 components, as the MTP's
-            ds.append(difference.ravel() * EV_PER_A3_TO_GPA)
-    de, df = np.array(de), np.concatenate(df)
-    out = {"energy_rmse_mev_per_atom": float(np.sqrt(np.mean(de**2))), "energy_mae_mev_per_atom": float(np.mean(np.abs(de))),
-           "force_rmse_ev_per_a": float(np.sqrt(np.mean(df**2))), "force_mae_ev_per_a": float(np.mean(np.abs(df)))}
-    if ds:
-        ds = np.concatenate(ds)
-        out["stress_rmse_gpa"] = float(np.sqrt(np.mean(ds**2)))
-        out["stress_mae_gpa"] = float(np.mean(np.abs(ds)))
-    return out

@@ -7,10 +7,10 @@ from matsci_ml.exercises import Exercise, numbers_close, register, relative_clos
 register(Exercise(
     id="05.acceptance",
     prompt=("A proposed swap raises the energy by 50 meV. What is its Metropolis acceptance probability at 300 K "
-            "and at 1000 K? (k_B = 8.617333e-5 eV/K.) Answer {'p300': ..., 'p1000': ...}."),
+            "and at 1000 K? (k_B = 8.617330e-5 eV/K, ase.units.kB.) Answer {'p300': ..., 'p1000': ...}."),
     hint="p = min(1, exp(-dE / (k_B T))) with dE in eV.",
     solution_code='''import math
-kB = 8.617333262e-5
+from ase.units import kB
 answer = {"p300": math.exp(-0.050 / (kB * 300)), "p1000": math.exp(-0.050 / (kB * 1000))}''',
     compare=numbers_close(1e-4),
 ))

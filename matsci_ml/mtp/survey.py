@@ -9,7 +9,7 @@ import pandas as pd
 from ase.build import bulk
 
 from matsci_ml.mtp.calculator import MTPCalculator
-from matsci_ml.mtp.training import Dataset, MTPTrainer, errors, predict
+from matsci_ml.mtp.training import Dataset, MTPTrainer, energies_forces_virials, errors
 
 
 def cost_per_atom_step_us(potential, *, element: str = "Mo", a: float = 3.16, repeat: int = 4, steps: int = 5,
@@ -55,5 +55,5 @@ def level_survey(training, test, levels, *, trained: dict | None = None, seed: i
 def force_parity(potential, test) -> tuple[np.ndarray, np.ndarray]:
     """DFT and predicted force components (eV/A) of a test set, flattened."""
     dataset = Dataset.from_frames(test, potential)
-    _, forces, _ = predict(potential, dataset)
+    _, forces, _ = energies_forces_virials(potential, dataset)
     return dataset.forces.ravel(), forces.ravel()

@@ -26,13 +26,13 @@ import numpy as np
 from ase import Atoms
 from scipy.optimize import minimize
 
+from matsci_ml.atomistic.metrics import error_metrics
 from matsci_ml.mtp.kernels import dataset_design, dataset_loss_gradient, dataset_predictions
 from matsci_ml.mtp.neighbors import pair_data
 from matsci_ml.progress import finish_bar, progress_bar
 from matsci_ml.mtp.potential import MomentTensorPotential
 
 WEIGHT_SCALINGS = ("molecules", "structures", "vibrations")
-EV_PER_A3_TO_GPA = 160.21766208
 
 
 @dataclass
@@ -140,24 +140,18 @@ def loss_and_gradient(potential: MomentTensorPotential, dataset: Dataset, weight
     return loss / len(dataset), grad / len(dataset)
 
 
-def predict(potential: MomentTensorPotential, dataset: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def energies_forces_virials(potential: MomentTensorPotential, dataset: Dataset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Energies (eV), forces (eV/A) and virials (eV) of every configuration of ``dataset``."""
     return dataset_predictions(*_dataset_arrays(dataset), *_kernel_parameters(potential))
 
 
 def errors(potential: MomentTensorPotential, dataset: Dataset) -> dict[str, float]:
-    """RMSE and MAE of energy per atom (meV/atom), force components (eV/A) and stress components (GPa)."""
-    energy, forces, virial = predict(potential, dataset)
-    de = (energy - dataset.energy) / dataset.n_atoms * 1000.0
-    df = (forces - dataset.forces).ravel()
-    out = {"energy_rmse_mev_per_atom": float(np.sqrt(np.mean(de**2))), "energy_mae_mev_per_atom": float(np.mean(np.abs(de))),
-           "force_rmse_ev_per_a": float(np.sqrt(np.mean(df**2))), "force_mae_ev_per_a": float(np.mean(np.abs(df)))}
-    if dataset.has_stress.any():
-        s = dataset.has_stress
-        ds = ((virial[s] - dataset.virial[s]) / dataset.volume[s, None, None]).reshape(-1) * EV_PER_A3_TO_GPA
-        out["stress_rmse_gpa"] = float(np.sqrt(np.mean(ds**2)))
-        out["stress_mae_gpa"] = float(np.mean(np.abs(ds)))
-    return out
+    """RMSE and MAE of energy per atom (meV/atom), force components (eV/A) and stress components (GPa)
+    (:func:`matsci_ml.atomistic.metrics.error_metrics`)."""
+    energy, forces, virial = energies_forces_virials(potential, dataset)
+    s = dataset.has_stress
+    stress = (virial[s] - dataset.virial[s]) / dataset.volume[s, None, None] if s.any() else None
+    return error_metrics((energy - dataset.energy) / dataset.n_atoms, forces - dataset.forces, stress)
 
 
 def fit_linear(potential: MomentTensorPotential, dataset: Dataset, weights) -> MomentTensorPotential:

@@ -7,7 +7,7 @@ from ase.calculators.emt import EMT
 
 from matsci_ml.data import load_mlearn
 from matsci_ml.mtp import Dataset, MTPCalculator, MTPTrainer, errors, read_mtp, train_ensemble
-from matsci_ml.mtp.properties import cubic_elastic_constants, equation_of_state
+from matsci_ml.atomistic.properties import cubic_elastic_constants, equation_of_state
 from matsci_ml.mtp.reference_values import MO_DFT_ELASTIC_GPA as DFT_MO
 from matsci_ml.mtp.reference_values import SHIPPED_MO_MTP as SHIPPED_MO
 

@@ -1,6 +1,7 @@
-"""Material properties from any ASE calculator: equation of state and cubic elastic constants.
+"""Material properties from any ASE calculator: equation of state, cubic elastic constants, thermalisation.
 
-Written for the MTP lesson, usable with EMT, NequIP or DFT calculators alike.
+Used by the MTP, active-learning and NequIP lessons alike, with EMT, an MTP, NequIP or DFT calculators.
+Stresses follow ASE's sign convention (positive = tensile) and are converted with ``ase.units.GPa``.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def cubic_elastic_constants(atoms: Atoms, calc, *, strain: float = 0.02) -> dict
     return {"C11": float(c11), "C12": float(c12), "C44": float(c44)}
 
 
-def thermalize(atoms: Atoms, temperature_k: float, seed: int = 0, rng: np.random.Generator | None = None) -> None:
-    """Maxwell-Boltzmann momenta at ``temperature_k`` (K), from ``rng`` or else seeded with ``seed``
+def thermalize(atoms: Atoms, temperature_K: float, seed: int = 0, rng: np.random.Generator | None = None) -> None:
+    """Maxwell-Boltzmann momenta at ``temperature_K`` (K), from ``rng`` or else seeded with ``seed``
     (ASE's ``thermalize_momenta``, called ``MaxwellBoltzmannDistribution`` before ASE 3.29)."""
     rng = np.random.default_rng(seed) if rng is None else rng
     try:
@@ -86,9 +87,9 @@ def thermalize(atoms: Atoms, temperature_k: float, seed: int = 0, rng: np.random
     except ImportError:  # ASE < 3.29
         from ase.md.velocitydistribution import MaxwellBoltzmannDistribution
 
-        MaxwellBoltzmannDistribution(atoms, temperature_K=temperature_k, rng=rng)
+        MaxwellBoltzmannDistribution(atoms, temperature_K=temperature_K, rng=rng)
     else:
-        thermalize_momenta(atoms, temperature_k, rng=rng)
+        thermalize_momenta(atoms, temperature_K, rng=rng)
 
 
 def cubic_properties(prototype: Atoms, calc, *, eos: EquationOfStateFit | None = None) -> dict[str, float]:
