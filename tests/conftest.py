@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-# Set before anything imports matsci_ml, and inherited by the notebook kernels nbval starts.
+# Set before anything imports matsci_ml, and inherited by the notebook kernels the lesson tests start.
 os.environ["MATSCI_ML_OFFLINE"] = "1"
 os.environ.pop("MP_API_KEY", None)
 # Strict mode: a reproduction check out of tolerance, or a wrong answer to an attempted exercise, raises
@@ -56,3 +56,19 @@ def _run_until_then_sigkill(arguments, state_path, condition, *, env=None, timeo
 def sigkill_when():
     """``sigkill_when(arguments, state_path, condition, env=None)``: run a script, kill it mid-run (see above)."""
     return _run_until_then_sigkill
+
+
+#: Slowest first: with two workers (pytest-xdist) the lessons, a minute or two each, start at once instead of
+#: being left for the end of the run.
+_LONG_FIRST = ("test_solution_version_passes_every_check_within_budget", "test_binder_cumulant_crossing",
+               "test_committee_loop_runs_iterations", "test_sigkill_mid_iteration")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        for k, prefix in enumerate(_LONG_FIRST):
+            if item.name.startswith(prefix):
+                return k
+        return len(_LONG_FIRST)
+
+    items.sort(key=rank)          # stable: within a rank, collection order

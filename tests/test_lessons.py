@@ -56,10 +56,44 @@ def test_there_are_lessons():
 MEMORY_MB, CPU_S = 2000, 360
 
 
+def _names_used_not_bound(tree) -> set[str]:
+    """Names a cell reads without binding them itself (by import, def or assignment)."""
+    import ast
+
+    bound = {alias.asname or alias.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+             for alias in n.names}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    bound |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
+
+
+@pytest.mark.parametrize("path", lesson_notebooks(), ids=lambda p: p.name)
+def test_learner_version_differs_only_in_self_contained_scaffolds(path):
+    """The learner's version is the solution version with the scaffold cells put back. Each scaffold cell, run on its
+    own, must say "not yet attempted" (not raise, even in strict mode), and no other cell may use what it defines:
+    then the learner's version runs wherever the solution version (executed below, once per CI run) runs."""
+    import ast
+
+    from matsci_ml.exercises import check, exercise
+
+    nb = nbformat.read(path, as_version=4)
+    cells = implementation_cells(nb)
+    for index, exercise_id in cells:
+        namespace: dict = {"check": check}          # the lesson imports it in its first code cell
+        *body, last = nb.cells[index].source.rstrip().splitlines()
+        exec(compile("\n".join(body), f"{exercise_id} scaffold", "exec"), namespace)   # noqa: S102 -- our own cell
+        verdict = eval(last, namespace)                                                # noqa: S307
+        assert not verdict.correct and "Not yet attempted" in str(verdict), (exercise_id, str(verdict))
+        name = exercise(exercise_id).function_name
+        users = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and i > index
+                 and name in _names_used_not_bound(ast.parse(cell.source))]
+        assert not users, f"{path.name}: cells {users} use {name}(), which the learner's version leaves unimplemented"
+
+
 @pytest.mark.parametrize("path", lesson_notebooks(), ids=lambda p: p.name)
 def test_solution_version_passes_every_check_within_budget(path):
-    """nbval runs the learner's version (nothing attempted); this runs each lesson once more with the solutions
-    filled in, in strict mode: every check must pass and every reproduction check must hold."""
+    """Runs each lesson once, with the solutions filled in, in strict mode: every cell must run, every check must
+    pass and every reproduction check must hold, within Binder's memory and a CPU-time budget."""
     from matsci_ml.notebooks import run_notebook
 
     shutil.rmtree(path.parent / "al_runs", ignore_errors=True)   # lessons 07/08 resume saved loops: time a fresh run
