@@ -87,11 +87,11 @@ def cluster_expansion_challenge(cutoffs: dict, estimator=None, *, name: str = "y
     labels = cupt_training_set()
     y = labels.mixing_energy
     if estimator is None:
-        estimator = GridSearchCV(ClusterExpansionRegressor("lasso"), {"alpha": np.logspace(-7, -3, 9)},
+        estimator = GridSearchCV(ClusterExpansionRegressor(method="lasso"), {"alpha": np.logspace(-7, -3, 9)},
                                  cv=KFold(10, shuffle=True, random_state=0), scoring="neg_root_mean_squared_error")
     rows = []
     for label, space_cutoffs, model in (("lesson 04: OLS, pairs 7.6 Å, triplets 4 Å", CUPT_CUTOFFS,
-                                         ClusterExpansionRegressor("ols")), (name, cutoffs, estimator)):
+                                         ClusterExpansionRegressor(method="ols")), (name, cutoffs, estimator)):
         space = ClusterSpace(cupt_parent(), space_cutoffs, ("Cu", "Pt"))
         X = space.correlation_matrix(labels.structures)
         fitted = model.fit(X, y)

@@ -23,7 +23,7 @@ def test_cluster_expansion_challenge_compares_with_the_lesson_in_the_same_call()
     from matsci_ml.challenges import cluster_expansion_challenge
     from matsci_ml.cluster_expansion import ClusterExpansionRegressor
 
-    pairs_only = cluster_expansion_challenge({2: 2.7}, ClusterExpansionRegressor("ols"), name="NN pairs only")
+    pairs_only = cluster_expansion_challenge({2: 2.7}, ClusterExpansionRegressor(method="ols"), name="NN pairs only")
     assert pairs_only.target == pytest.approx(6.14, abs=0.05)       # lesson 04's 10-fold CV RMSE
     assert pairs_only.score > pairs_only.target and not pairs_only.beats_target
     assert "NN pairs only" in str(pairs_only)

@@ -44,11 +44,11 @@ class ClusterExpansionRegressor(RegressorMixin, BaseEstimator):
     ``X`` is the correlation matrix from :meth:`ClusterSpace.correlation_matrix`; its first column
     (the empty cluster, all ones) carries the constant. Use it like any regressor::
 
-        GridSearchCV(ClusterExpansionRegressor("lasso"), {"alpha": np.logspace(-6, -2, 9)},
+        GridSearchCV(ClusterExpansionRegressor(method="lasso"), {"alpha": np.logspace(-6, -2, 9)},
                      cv=KFold(10, shuffle=True, random_state=0))
     """
 
-    def __init__(self, method: str = "lasso", alpha: float = 1e-4):
+    def __init__(self, *, method: str = "lasso", alpha: float = 1e-4):
         self.method = method
         self.alpha = alpha
 

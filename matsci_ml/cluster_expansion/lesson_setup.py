@@ -43,6 +43,6 @@ def cupt_cluster_expansion(method: str = "ols", alpha: float = 0.0):
 
     labels = cupt_training_set()
     space = ClusterSpace(cupt_parent(), CUPT_CUTOFFS, ("Cu", "Pt"))
-    model = ClusterExpansionRegressor(method, alpha=alpha).fit(space.correlation_matrix(labels.structures),
+    model = ClusterExpansionRegressor(method=method, alpha=alpha).fit(space.correlation_matrix(labels.structures),
                                                                 labels.mixing_energy)
     return space, model.ecis_

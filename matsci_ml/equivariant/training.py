@@ -19,6 +19,7 @@ import time
 import numpy as np
 from ase.calculators.singlepoint import SinglePointCalculator
 
+from matsci_ml.atomistic.estimators import PotentialTrainerMixin
 from matsci_ml.atomistic.metrics import prediction_errors
 from matsci_ml.equivariant.model import NequIPConfig, build_model, data_statistics, load_checkpoint, save_checkpoint
 from matsci_ml.progress import finish_bar, progress_bar
@@ -80,8 +81,8 @@ def _batch(graphs, device):
     return AtomicDataDict.to_(AtomicDataDict.batched_from_list(graphs), device)
 
 
-class NequIPTrainer:
-    """Train a small NequIP model (scikit-learn style: ``fit`` returns the trainer).
+class NequIPTrainer(PotentialTrainerMixin):
+    """Train a small NequIP model: a scikit-learn estimator (:mod:`matsci_ml.atomistic.estimators`).
 
     Parameters
     ----------
@@ -127,20 +128,6 @@ class NequIPTrainer:
         self.seed = seed
         self.device = device
         self.progress = progress
-
-    _PARAMS = ("r_max", "num_layers", "l_max", "num_features", "radial_mlp_width", "max_epochs", "batch_size",
-               "learning_rate", "energy_weight", "force_weight", "stress_weight", "max_time_s", "seed", "device",
-               "progress")
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {k: getattr(self, k) for k in self._PARAMS}
-
-    def set_params(self, **params) -> NequIPTrainer:
-        for key, value in params.items():
-            if key not in self._PARAMS:
-                raise ValueError(f"unknown parameter {key!r} of NequIPTrainer")
-            setattr(self, key, value)
-        return self
 
     def config_for(self, frames) -> NequIPConfig:
         from ase.data import chemical_symbols
@@ -232,9 +219,8 @@ class NequIPTrainer:
                 loss = loss + self.stress_weight * (difference[known] ** 2).mean()
         return loss
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
-            raise RuntimeError("This NequIPTrainer is not fitted yet; call fit(frames) first.")
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "model_")
 
     def calculator(self, device: str | None = None):
         """nequip's ASE calculator for the fitted model (eager mode)."""

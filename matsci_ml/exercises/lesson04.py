@@ -34,14 +34,14 @@ register(Exercise(
             "and compute its leave-one-out CV RMSE in meV/site. Compare with the lesson's expansion. Answer "
             "{'cv_short': ..., 'cv_lesson': ...}; which one would you trust for Monte Carlo, and why?"),
     hint=("space = ClusterSpace(cupt_parent(), {2: 4.0}, ('Cu', 'Pt')); X = space.correlation_matrix(labels.structures); "
-          "cv_rmse(ClusterExpansionRegressor('ols'), X, labels.mixing_energy, cv='loo') * 1000."),
+          "cv_rmse(ClusterExpansionRegressor(method='ols'), X, labels.mixing_energy, cv='loo') * 1000."),
     solution_code='''from matsci_ml.cluster_expansion import ClusterExpansionRegressor, ClusterSpace, cv_rmse
 from matsci_ml.cluster_expansion.lesson_setup import CUPT_CUTOFFS, cupt_parent, cupt_training_set
 labels = cupt_training_set()
 scores = {}
 for name, cutoffs in [("cv_short", {2: 4.0}), ("cv_lesson", CUPT_CUTOFFS)]:
     X = ClusterSpace(cupt_parent(), cutoffs, ("Cu", "Pt")).correlation_matrix(labels.structures)
-    scores[name] = 1000 * cv_rmse(ClusterExpansionRegressor("ols"), X, labels.mixing_energy, cv="loo")
+    scores[name] = 1000 * cv_rmse(ClusterExpansionRegressor(method="ols"), X, labels.mixing_energy, cv="loo")
 answer = scores''',
     compare=numbers_close(0.05),
 ))

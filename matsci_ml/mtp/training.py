@@ -26,6 +26,7 @@ import numpy as np
 from ase import Atoms
 from scipy.optimize import minimize
 
+from matsci_ml.atomistic.estimators import PotentialTrainerMixin
 from matsci_ml.atomistic.metrics import error_metrics
 from matsci_ml.mtp.kernels import dataset_design, dataset_loss_gradient, dataset_predictions
 from matsci_ml.mtp.neighbors import pair_data
@@ -194,8 +195,8 @@ def fit_linear(potential: MomentTensorPotential, dataset: Dataset, weights) -> M
 FIT_METHODS = ("varpro", "joint")
 
 
-class MTPTrainer:
-    """Fit an MTP to labelled configurations (scikit-learn style: ``fit`` returns the trainer).
+class MTPTrainer(PotentialTrainerMixin):
+    """Fit an MTP to labelled configurations: a scikit-learn estimator (:mod:`matsci_ml.atomistic.estimators`).
 
     Parameters
     ----------
@@ -254,18 +255,6 @@ class MTPTrainer:
         self.max_time_s = max_time_s
         self.seed = seed
         self.progress = progress
-
-    def get_params(self, deep: bool = True) -> dict:
-        return {k: getattr(self, k) for k in ("level", "min_dist", "max_dist", "radial_basis_size", "energy_weight",
-                                                "force_weight", "stress_weight", "weight_scaling", "method",
-                                                "max_iter", "max_time_s", "seed", "progress")}
-
-    def set_params(self, **params) -> MTPTrainer:
-        for key, value in params.items():
-            if key not in self.get_params():
-                raise ValueError(f"unknown parameter {key!r} of MTPTrainer")
-            setattr(self, key, value)
-        return self
 
     def fit(self, frames: list[Atoms], y=None, *, dataset: Dataset | None = None,
             initial: MomentTensorPotential | None = None) -> MTPTrainer:
@@ -348,14 +337,8 @@ class MTPTrainer:
         self.train_errors_ = errors(potential, dataset)
         return self
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "potential_"):
-            raise RuntimeError("This MTPTrainer is not fitted yet; call fit(frames) first.")
-
-    def predict(self, frames: list[Atoms]) -> np.ndarray:
-        """Total energies (eV) of ``frames``."""
-        self._check_fitted()
-        return np.array([self.calculator().get_potential_energy(atoms.copy()) for atoms in frames])
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "potential_")
 
     def calculator(self, **kwargs):
         """An :class:`~matsci_ml.mtp.calculator.MTPCalculator` of the fitted potential."""

@@ -21,27 +21,27 @@ def synthetic(n=60, p=8, seed=0):
 
 def test_ols_recovers_exact_ecis_and_lasso_zeroes_small_ones():
     X, ecis = synthetic()
-    model = ClusterExpansionRegressor("ols").fit(X, X @ ecis)
+    model = ClusterExpansionRegressor(method="ols").fit(X, X @ ecis)
     assert np.allclose(model.ecis_, ecis, atol=1e-12)
     sparse = ecis.copy()
     sparse[4:] = 0.0
-    lasso = ClusterExpansionRegressor("lasso", alpha=1e-4).fit(X, X @ sparse)
+    lasso = ClusterExpansionRegressor(method="lasso", alpha=1e-4).fit(X, X @ sparse)
     assert np.all(np.abs(lasso.ecis_[4:]) < 1e-3) and np.sum(lasso.ecis_[4:] == 0) >= 2
-    ridge = ClusterExpansionRegressor("ridge", alpha=10.0).fit(X, X @ ecis)
+    ridge = ClusterExpansionRegressor(method="ridge", alpha=10.0).fit(X, X @ ecis)
     assert np.linalg.norm(ridge.ecis_[1:]) < np.linalg.norm(ecis[1:])   # ridge shrinks
 
 
 def test_scikit_learn_contract():
     X, ecis = synthetic()
     y = X @ ecis + np.random.default_rng(1).normal(scale=1e-3, size=len(X))
-    estimator = ClusterExpansionRegressor("ridge", alpha=1e-3)
+    estimator = ClusterExpansionRegressor(method="ridge", alpha=1e-3)
     assert clone(estimator).get_params() == {"method": "ridge", "alpha": 1e-3}
     search = GridSearchCV(estimator, {"alpha": [1e-6, 1e-3, 1.0]}, cv=KFold(5, shuffle=True, random_state=0),
                           scoring="neg_root_mean_squared_error").fit(X, y)
     assert search.best_params_["alpha"] < 1.0
     assert search.best_estimator_.score(X, y) > 0.99     # R^2 from RegressorMixin
     with pytest.raises(ValueError, match="method must be"):
-        ClusterExpansionRegressor("elastic").fit(X, y)
+        ClusterExpansionRegressor(method="elastic").fit(X, y)
     with pytest.raises(ValueError, match="empty-cluster"):
         ClusterExpansionRegressor().fit(X[:, 1:], y)
 
@@ -64,10 +64,10 @@ def cupt():
 def test_cupt_expansion_reproduces_emt(cupt):
     space, X, labels = cupt
     y = labels.mixing_energy
-    model = ClusterExpansionRegressor("ols").fit(X, y)
+    model = ClusterExpansionRegressor(method="ols").fit(X, y)
     assert space.n_parameters == 12
     assert rmse(model, X, y) < 0.007                 # eV/site; EMT mixing energies span 0 to -0.112
-    assert cv_rmse(ClusterExpansionRegressor("ols"), X, y, cv="loo") < 0.007
+    assert cv_rmse(ClusterExpansionRegressor(method="ols"), X, y, cv="loo") < 0.007
     oracle, expansion = convex_hull(labels.concentration, y), convex_hull(labels.concentration, model.predict(X))
     # the ordered ground states at x = 1/4, 1/2, 3/4 are the oracle's; every CE ground state lies within
     # 1 meV/site of the oracle's hull
