@@ -39,10 +39,20 @@ ROW_KINDS = ("neighbourhood", "configuration")
 
 
 def neighbourhood_rows(potential: MomentTensorPotential, atoms: Atoms) -> np.ndarray:
-    """:math:`\\partial V(n_i)/\\partial\\theta` of every atom, (n_atoms, n_basis + n_species)."""
+    """:math:`\\partial V(n_i)/\\partial\\theta` of every atom, (n_atoms, n_basis + n_species).
+
+    When ``atoms`` carry an :class:`~matsci_ml.mtp.calculator.MTPCalculator` of the same cutoff (an MD run or
+    relaxation being graded), its Verlet list is used: the simulation and the grade share one neighbour list.
+    """
+    from matsci_ml.mtp.calculator import MTPCalculator, check_structure
+
     p = potential
     types = p.types_of(atoms.numbers)
-    first, neighbours, vectors = pair_data(atoms, p.max_dist)
+    if isinstance(atoms.calc, MTPCalculator) and atoms.calc.potential.max_dist == p.max_dist:
+        first, neighbours, vectors = atoms.calc.neighbour_data(atoms)
+    else:
+        check_structure(atoms)
+        first, neighbours, vectors = pair_data(atoms, p.max_dist)
     basis = site_basis_values(types, first, neighbours, vectors, p.radial_coeffs, p.alpha_index_basic,
                               p.alpha_index_times, p.alpha_moment_mapping, p.alpha_moments_count, p.min_dist,
                               p.max_dist, p.scaling)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 
 import numpy as np
-from ase.calculators.calculator import Calculator, all_changes
+from ase.calculators.calculator import Calculator, PropertyNotImplementedError, all_changes
 
 from matsci_ml.equivariant.model import load_checkpoint
 from matsci_ml.atomistic.metrics import prediction_errors
@@ -24,21 +24,43 @@ from matsci_ml.equivariant.training import NequIPTrainer, nequip_calculator
 
 
 class CommitteeCalculator(Calculator):
-    """Mean energy, forces and stress of several ASE calculators; ``results["force_std"]`` (n_atoms,) in eV/A."""
+    """Mean energy, forces and stress of several ASE calculators, with their spread: ``results["force_std"]``
+    (n_atoms,) in eV/A and ``results["energy_std"]`` in eV.
 
-    implemented_properties = ["energy", "free_energy", "forces", "stress", "force_std"]
+    ASE's protocol: ``todict()`` lists the members' classes and parameters; ``stress`` of a structure without a
+    periodic 3-D cell raises ``PropertyNotImplementedError``; assigning ``members`` drops the cached results.
+    """
+
+    implemented_properties = ["energy", "free_energy", "forces", "stress", "force_std", "energy_std"]
 
     def __init__(self, members, **kwargs):
         super().__init__(**kwargs)
+        self.members = members
+
+    @property
+    def members(self) -> list:
+        return self._members
+
+    @members.setter
+    def members(self, members) -> None:
+        members = list(members)
         if len(members) < 2:
             raise ValueError(f"a committee needs at least 2 members, got {len(members)}")
-        self.members = list(members)
+        self._members = members
+        self.reset()
+
+    def todict(self, skip_default: bool = True) -> dict:
+        return {**super().todict(skip_default=skip_default),
+                "members": [{"class": type(m).__name__, "parameters": dict(getattr(m, "parameters", {}) or {})}
+                            for m in self._members]}
 
     def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
         super().calculate(atoms, properties, system_changes)
-        energies, forces, stresses = [], [], []
         periodic = self.atoms.pbc.all() and self.atoms.cell.rank == 3
-        for member in self.members:
+        if "stress" in properties and not periodic:
+            raise PropertyNotImplementedError("stress needs a periodic cell with three lattice vectors")
+        energies, forces, stresses = [], [], []
+        for member in self._members:
             probe = self.atoms.copy()
             probe.calc = member
             energies.append(probe.get_potential_energy())

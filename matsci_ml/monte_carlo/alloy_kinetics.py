@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_spins
+from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_finite, check_seed, check_spins
 from matsci_ml.monte_carlo.lattices import NeighborTable
 from matsci_ml.monte_carlo.metropolis import local_field
 
@@ -233,13 +233,43 @@ def alloy_vacancy_kmc(hamiltonian: ClusterHamiltonian, table: NeighborTable, spi
     return kmc.run(spins, vacancy, kT=kT, n_events=n_events, barrier=barrier, prefactor=prefactor, seed=seed)
 
 
+def _check_same_site_order(hamiltonian: ClusterHamiltonian, table: NeighborTable) -> None:
+    """The neighbour table and the Hamiltonian must number the sites the same way.
+
+    Derived from the bonds, which need no positions: in a translation-invariant Hamiltonian (every site in
+    the same number of pairs, as a cluster expansion) the nearest-neighbour bonds form one orbit, so if the
+    two share their site order the Hamiltonian holds either every bond of the table as a pair cluster (its
+    nearest-neighbour pair interaction) or none of them (no such interaction). Some but not all means the
+    sites are numbered differently. Hamiltonians that are not translation-invariant are not checked.
+    """
+    if table.n_sites != hamiltonian.n_sites:
+        raise ValueError(f"the neighbour table has {table.n_sites} sites, the Hamiltonian {hamiltonian.n_sites}: "
+                         "build both from the same supercell")
+    clusters = hamiltonian.clusters
+    per_site = (hamiltonian.pair_partners < hamiltonian.n_sites).sum(axis=1)
+    if clusters.shape[1] < 2 or per_site.min() != per_site.max():
+        return          # not a translation-invariant Hamiltonian (e.g. a single test bond): nothing to derive from
+    pairs = clusters[(clusters[:, 1] >= 0) & np.all(clusters[:, 2:] < 0, axis=1)][:, :2].astype(np.int64)
+    if len(pairs) == 0:
+        return
+    n = table.n_sites
+    keys = np.unique(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
+    sites = np.repeat(np.arange(n, dtype=np.int64), table.coordination)
+    others = table.neighbors.astype(np.int64).ravel()
+    found = np.isin(np.minimum(sites, others) * n + np.maximum(sites, others), keys)
+    if 0 < found.sum() < found.size:
+        raise ValueError(f"the neighbour table and the Hamiltonian number the sites differently: only {found.mean():.0%} "
+                         f"of the table's nearest-neighbour bonds are pairs of the Hamiltonian. Build both from the "
+                         f"same supercell object, in the same order (e.g. neighbor_table(...) and ClusterSpace.hamiltonian "
+                         f"on the supercell whose sites the table lists)")
+
+
 class VacancyKMC:
     """The tables of :func:`alloy_vacancy_kmc`, built once (about 1 s for 32k sites) for many runs."""
 
     def __init__(self, hamiltonian: ClusterHamiltonian, table: NeighborTable, *, lattice_constant: float = 1.0):
-        if table.n_sites != hamiltonian.n_sites:
-            raise ValueError(f"the neighbour table has {table.n_sites} sites, the Hamiltonian {hamiltonian.n_sites}: "
-                             "build both from the same supercell")
+        _check_same_site_order(hamiltonian, table)
+        check_finite("lattice_constant", lattice_constant)
         self.hamiltonian, self.table = hamiltonian, table
         self.vectors = table.vectors * lattice_constant
         self.jump_tables = _jump_tables(hamiltonian, table.neighbors)
@@ -250,9 +280,12 @@ class VacancyKMC:
         hamiltonian, n_sites = self.hamiltonian, self.hamiltonian.n_sites
         if not 0 <= int(vacancy) < n_sites:
             raise ValueError(f"vacancy must be a site index in 0..{n_sites - 1}, got {vacancy}")
-        if not kT > 0 or not prefactor > 0 or n_events < 1:
-            raise ValueError("kT and prefactor must be positive and n_events at least 1")
+        if not (np.isfinite(kT) and kT > 0 and np.isfinite(prefactor) and prefactor > 0) or n_events < 1:
+            raise ValueError(f"kT and prefactor must be positive finite numbers and n_events at least 1, got kT={kT}, "
+                             f"prefactor={prefactor}, n_events={n_events}")
+        seed = check_seed(seed)
         barriers = np.broadcast_to(np.asarray(barrier, dtype=float), (2,)).copy()
+        check_finite("barrier (eV)", barriers)
         start = np.asarray(spins).copy()
         start[int(vacancy)] = 1
         start = check_spins(start, n_sites).astype(float)

@@ -58,6 +58,23 @@ class ClusterHamiltonian:
     multi_partners: np.ndarray
     multi_values: np.ndarray
 
+    def __post_init__(self) -> None:
+        """Check the tables once and make them read-only: the kernels index them without bounds checks."""
+        if self.n_sites < 1:
+            raise ValueError(f"a Hamiltonian needs at least one site, got n_sites = {self.n_sites}")
+        check_finite("the constant term", self.constant)
+        for name in ("interactions", "point_values", "pair_values", "multi_values"):
+            check_finite(f"the cluster interactions ({name})", getattr(self, name))
+        for name in ("pair_partners", "multi_partners"):
+            table = getattr(self, name)
+            if table.size and (table.min() < 0 or table.max() > self.n_sites):
+                raise ValueError(f"{name} refers to sites outside 0..{self.n_sites}")
+        for name in ("clusters", "interactions", "point_values", "pair_partners", "pair_values", "multi_partners",
+                     "multi_values"):
+            array = np.ascontiguousarray(getattr(self, name))
+            array.setflags(write=False)
+            object.__setattr__(self, name, array)
+
     @classmethod
     def from_clusters(cls, n_sites: int, terms: list[tuple[float, list[tuple[int, ...]]]],
                       constant: float = 0.0) -> "ClusterHamiltonian":
@@ -120,6 +137,21 @@ def _site_tables(entries_per_site, width: int, n_sites: int):
     if n_sites and np.all(values == values[0]):
         values = values[:1].copy()
     return partners, values
+
+
+def check_finite(what: str, value) -> None:
+    """``ValueError`` naming ``what`` when ``value`` (a number or an array) holds NaN or infinity."""
+    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+        raise ValueError(f"{what} must be finite numbers, got NaN or infinity; check the ECIs or the fit they came from")
+
+
+def check_seed(seed) -> int:
+    """A seed for numba's random stream: an integer in 0 .. 2**32 - 1 (what ``np.random.seed`` accepts)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    if not 0 <= int(seed) < 2**32:
+        raise ValueError(f"seed must lie in 0 .. 2**32 - 1, got {seed}")
+    return int(seed)
 
 
 def check_spins(spins, n_sites: int) -> np.ndarray:

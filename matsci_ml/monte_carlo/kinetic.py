@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from matsci_ml.monte_carlo.hamiltonian import check_seed
 from matsci_ml.monte_carlo.lattices import NeighborTable
 
 
@@ -103,8 +104,10 @@ def vacancy_diffusion(table: NeighborTable, *, n_runs: int = 8, n_events: int = 
     if n_runs < 2 or n_events < segment_events or segment_events < 1:
         raise ValueError(f"need n_runs >= 2 (for an error bar) and n_events >= segment_events "
                          f"({segment_events}); got n_runs={n_runs}, n_events={n_events}")
-    if not jump_rate > 0:
+    if not (np.isfinite(jump_rate) and jump_rate > 0):
         raise ValueError(f"jump_rate must be positive, got {jump_rate}")
+    check_seed(seed)
+    check_seed(seed + n_runs - 1)
     n_sites, z, d, a = table.n_sites, table.coordination, table.dimension, table.jump
     factors, tracer = [], []
     vacancy_r2 = vacancy_time = 0.0

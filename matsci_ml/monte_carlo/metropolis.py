@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_spins
+from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_finite, check_seed, check_spins
 
 
 @njit(cache=True, fastmath=True, inline="always")
@@ -138,6 +138,8 @@ def metropolis_flips(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
         :math:`\Delta\mu = \mu_+ - \mu_-` (energy units of the Hamiltonian).
     """
     spins = _check_run(hamiltonian, spins, kT, n_sweeps)
+    check_finite("dmu", dmu)
+    seed = check_seed(seed)
     energies = np.empty(n_sweeps)
     magnetizations = np.empty(n_sweeps)
     work = _working_copy(spins)
@@ -155,6 +157,7 @@ def metropolis_swaps(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
     and must contain both species. ``magnetizations`` is constant and reported for symmetry.
     """
     spins = _check_run(hamiltonian, spins, kT, n_sweeps)
+    seed = check_seed(seed)
     plus_sites = np.flatnonzero(spins == 1).astype(np.int64)
     minus_sites = np.flatnonzero(spins == -1).astype(np.int64)
     if len(plus_sites) == 0 or len(minus_sites) == 0:
@@ -177,8 +180,8 @@ def _working_copy(spins: np.ndarray) -> np.ndarray:
 
 
 def _check_run(hamiltonian: ClusterHamiltonian, spins, kT: float, n_sweeps: int) -> np.ndarray:
-    if not kT > 0:
-        raise ValueError(f"kT must be positive, got {kT}")
+    if not (np.isfinite(kT) and kT > 0):
+        raise ValueError(f"kT must be a positive, finite temperature (energy units), got {kT}")
     if n_sweeps < 1:
         raise ValueError(f"n_sweeps must be at least 1, got {n_sweeps}")
     return check_spins(spins, hamiltonian.n_sites).copy()

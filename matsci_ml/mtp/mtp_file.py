@@ -66,8 +66,14 @@ class _Lines:
 
     def __init__(self, path: Path):
         self.path = path
-        self.lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(path.read_text().splitlines(), start=1)
-                      if line.strip()]
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[:error.start].count(b"\n") + 1
+            raise MTPFileError(f"{path}, line {line}: byte 0x{data[error.start]:02x} is not UTF-8 text; a .mtp file is "
+                               f"plain text (was it saved by a word processor, or is it a binary file?)") from None
+        self.lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
         self.position = 0
 
     def error(self, message: str, number: int | None = None) -> MTPFileError:
@@ -95,19 +101,25 @@ class _Lines:
             raise self.error(f"expected '{key} = ...', found {text!r}", number)
         return number, value.strip()
 
-    def integer(self, key: str) -> int:
+    def integer(self, key: str, minimum: int | None = None) -> int:
         number, value = self.value(key)
         try:
-            return int(value)
+            result = int(value)
         except ValueError:
             raise self.error(f"{key} must be an integer, got {value!r}", number) from None
+        if minimum is not None and result < minimum:
+            raise self.error(f"{key} must be at least {minimum}, got {result}", number)
+        return result
 
     def real(self, key: str) -> float:
         number, value = self.value(key)
         try:
-            return float(value)
+            result = float(value)
         except ValueError:
             raise self.error(f"{key} must be a number, got {value!r}", number) from None
+        if not np.isfinite(result):
+            raise self.error(f"{key} must be a finite number, got {value!r}", number)
+        return result
 
 
 def _numbers(text: str, number: int, lines: _Lines, kind=float) -> list:
@@ -118,9 +130,12 @@ def _numbers(text: str, number: int, lines: _Lines, kind=float) -> list:
     if not body:
         return []
     try:
-        return [kind(x) for x in body.split(",")]
+        values = [kind(x) for x in body.split(",")]
     except ValueError:
         raise lines.error(f"cannot read the list {text[:60]!r}", number) from None
+    if kind is float and not np.isfinite(values).all():
+        raise lines.error(f"the list holds NaN or infinite values: {text[:60]!r}", number)
+    return values
 
 
 def _rows(text: str, number: int, lines: _Lines, count: int) -> np.ndarray:
@@ -163,15 +178,15 @@ def read_mtp(path, *, species=None) -> MomentTensorPotential:
         raise lines.error(f"only version 1.1.0 is supported, found {version!r}", number)
     name = lines.value("potential_name")[1] if lines.peek_key() == "potential_name" else "MTP1m"
     scaling = lines.real("scaling") if lines.peek_key() == "scaling" else 1.0
-    species_count = lines.integer("species_count")
+    species_count = lines.integer("species_count", minimum=1)
     tag = lines.value("potential_tag")[1] if lines.peek_key() == "potential_tag" else ""
     number, basis_type = lines.value("radial_basis_type")
     if basis_type != "RBChebyshev":
         raise lines.error(f"only the RBChebyshev radial basis is supported, found {basis_type!r}", number)
     min_dist = lines.real("min_dist")
     max_dist = lines.real("max_dist")
-    basis_size = lines.integer("radial_basis_size")
-    funcs_count = lines.integer("radial_funcs_count")
+    basis_size = lines.integer("radial_basis_size", minimum=1)
+    funcs_count = lines.integer("radial_funcs_count", minimum=1)
     radial = None
     if lines.peek_key() == "radial_coeffs":
         lines.next()
@@ -187,16 +202,19 @@ def read_mtp(path, *, species=None) -> MomentTensorPotential:
                     if len(values) != basis_size:
                         raise lines.error(f"expected {basis_size} radial coefficients, found {len(values)}", number)
                     radial[a, b, mu] = values
-    n_alpha = lines.integer("alpha_moments_count")
-    n_basic = lines.integer("alpha_index_basic_count")
+    n_alpha = lines.integer("alpha_moments_count", minimum=1)
+    n_basic = lines.integer("alpha_index_basic_count", minimum=0)
     basic = _rows(*reversed(lines.value("alpha_index_basic")), lines, n_basic)
-    n_times = lines.integer("alpha_index_times_count")
+    n_times = lines.integer("alpha_index_times_count", minimum=0)
     times = _rows(*reversed(lines.value("alpha_index_times")), lines, n_times)
-    n_scalar = lines.integer("alpha_scalar_moments")
+    n_scalar = lines.integer("alpha_scalar_moments", minimum=1)
     number, text = lines.value("alpha_moment_mapping")
     mapping = _numbers(text, number, lines, int)
     if len(mapping) != n_scalar:
         raise lines.error(f"expected {n_scalar} entries in alpha_moment_mapping, found {len(mapping)}", number)
+    if lines.peek_key() == "moment_coeffs":
+        raise lines.error("species_coeffs is missing: a trained potential gives species_coeffs = {...} before "
+                          "moment_coeffs (an untrained template gives neither)")
     if lines.peek_key() == "species_coeffs":
         number, text = lines.value("species_coeffs")
         species_coeffs = np.array(_numbers(text, number, lines))

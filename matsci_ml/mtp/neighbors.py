@@ -99,8 +99,11 @@ class PairList:
     @classmethod
     def build(cls, atoms: Atoms, cutoff: float, skin: float = 0.0) -> PairList:
         first, neighbours, shifts = _find_pairs(atoms, cutoff + skin)
-        return cls(first=first, neighbours=neighbours, shifts=shifts.astype(np.float64),
-                   positions=atoms.positions.copy(), cell=np.array(atoms.cell), cutoff=cutoff, skin=skin)
+        arrays = [np.ascontiguousarray(a) for a in (first, neighbours, shifts.astype(np.float64),
+                                                    atoms.positions.copy(), np.array(atoms.cell))]
+        for array in arrays:          # read-only: the kernels index them without bounds checks
+            array.setflags(write=False)
+        return cls(*arrays, cutoff=cutoff, skin=skin)
 
     def still_valid(self, atoms: Atoms) -> bool:
         if len(atoms) != len(self.positions) or not np.allclose(np.array(atoms.cell), self.cell, rtol=0, atol=1e-12):

@@ -28,6 +28,10 @@ from matsci_ml.mtp.basis import MomentBasis
 
 DEFAULT_RADIAL_BASIS_SIZE = 8
 
+#: The arrays of a potential and their dtypes (stored read-only: see ``MomentTensorPotential.__setattr__``).
+_ARRAY_DTYPES = {"radial_coeffs": np.float64, "species_coeffs": np.float64, "moment_coeffs": np.float64,
+                 "alpha_index_basic": np.int64, "alpha_index_times": np.int64, "alpha_moment_mapping": np.int64}
+
 
 def _species_numbers(species) -> tuple[int, ...]:
     numbers = []
@@ -81,14 +85,34 @@ class MomentTensorPotential:
     potential_name: str = field(default="MTP1m")
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_frozen_shapes", False)
         self.species = _species_numbers(self.species)
-        self.radial_coeffs = np.ascontiguousarray(self.radial_coeffs, dtype=np.float64)
-        self.species_coeffs = np.ascontiguousarray(self.species_coeffs, dtype=np.float64)
-        self.moment_coeffs = np.ascontiguousarray(self.moment_coeffs, dtype=np.float64)
-        self.alpha_index_basic = np.ascontiguousarray(self.alpha_index_basic, dtype=np.int64).reshape(-1, 4)
-        self.alpha_index_times = np.ascontiguousarray(self.alpha_index_times, dtype=np.int64).reshape(-1, 4)
-        self.alpha_moment_mapping = np.ascontiguousarray(self.alpha_moment_mapping, dtype=np.int64)
+        self.alpha_index_basic = np.asarray(self.alpha_index_basic).reshape(-1, 4)
+        self.alpha_index_times = np.asarray(self.alpha_index_times).reshape(-1, 4)
         self.validate()
+        object.__setattr__(self, "_frozen_shapes", True)
+        object.__setattr__(self, "revision", 0)
+
+    def __setattr__(self, name, value) -> None:
+        """Every array is stored as a read-only, contiguous copy: the numba kernels read them without bounds
+        checks, so an array changed in place (``mtp.alpha_index_basic[0, 0] = 99``) could crash the process.
+        Change coefficients by assigning a whole array (or :attr:`parameters`); that re-checks the shape and that
+        every value is finite, and bumps :attr:`revision` (calculators then drop their cached results)."""
+        if name in _ARRAY_DTYPES:
+            array = np.array(value, dtype=_ARRAY_DTYPES[name], order="C", copy=True)
+            if getattr(self, "_frozen_shapes", False):
+                if array.shape != getattr(self, name).shape:
+                    raise ValueError(f"{name} must keep its shape {getattr(self, name).shape}, got {array.shape}; "
+                                     f"build a new potential to change the basis")
+                if array.dtype.kind == "f" and not np.isfinite(array).all():
+                    raise ValueError(f"{name} holds NaN or infinite values")
+            array.setflags(write=False)
+            value = array
+        elif name in ("min_dist", "max_dist", "scaling") and getattr(self, "_frozen_shapes", False):
+            raise AttributeError(f"{name} is fixed when the potential is built; use from_level(...) for another")
+        object.__setattr__(self, name, value)
+        if name in _ARRAY_DTYPES and getattr(self, "_frozen_shapes", False):
+            object.__setattr__(self, "revision", self.revision + 1)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -179,6 +203,10 @@ class MomentTensorPotential:
     def types_of(self, numbers: np.ndarray) -> np.ndarray:
         """mlip-2 type (0..S-1) of each atom; an unknown element raises an error naming it."""
         numbers = np.asarray(numbers)
+        if numbers.size and (numbers.min() < 1 or numbers.max() >= len(chemical_symbols)):
+            bad = sorted({int(z) for z in numbers if not 1 <= z < len(chemical_symbols)})
+            raise ValueError(f"atomic numbers {bad} are not elements (1 to {len(chemical_symbols) - 1}); check the "
+                             f"structure's numbers")
         lookup = np.full(max(max(self.species), int(numbers.max(initial=0))) + 1, -1, dtype=np.int64)
         lookup[list(self.species)] = np.arange(self.species_count)
         types = lookup[numbers]
@@ -190,8 +218,13 @@ class MomentTensorPotential:
 
     # ------------------------------------------------------------------ checks and I/O
     def validate(self) -> None:
-        """Check that the arrays are consistent; numba kernels read them without bounds checks."""
+        """Check that the arrays are consistent and finite; numba kernels read them without bounds checks."""
         S = self.species_count
+        for name in ("radial_coeffs", "species_coeffs", "moment_coeffs"):
+            if not np.isfinite(getattr(self, name)).all():
+                raise ValueError(f"{name} holds NaN or infinite values")
+        if not (np.isfinite(self.min_dist) and np.isfinite(self.max_dist) and np.isfinite(self.scaling)):
+            raise ValueError("min_dist, max_dist and scaling must be finite numbers")
         if self.radial_coeffs.ndim != 4 or self.radial_coeffs.shape[:2] != (S, S):
             raise ValueError(f"radial_coeffs must have shape ({S}, {S}, n_mu, n_beta), got {self.radial_coeffs.shape}")
         if self.species_coeffs.shape != (S,):

@@ -28,6 +28,7 @@ from scipy.optimize import minimize
 
 from matsci_ml.atomistic.estimators import PotentialTrainerMixin
 from matsci_ml.atomistic.metrics import error_metrics
+from matsci_ml.mtp.calculator import check_structure
 from matsci_ml.mtp.kernels import dataset_design, dataset_loss_gradient, dataset_predictions
 from matsci_ml.mtp.neighbors import pair_data
 from matsci_ml.progress import finish_bar, progress_bar
@@ -58,6 +59,15 @@ class Dataset:
     volume: np.ndarray           # A^3 (nan without a cell)
     min_distance: float
 
+    def __post_init__(self) -> None:
+        """The arrays are read-only: the kernels index them without bounds checks, so one changed in place
+        could crash the process. Build a new dataset to change the data."""
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray):
+                array = np.ascontiguousarray(value)
+                array.setflags(write=False)
+                setattr(self, name, array)
+
     @classmethod
     def from_frames(cls, frames: list[Atoms], potential: MomentTensorPotential) -> Dataset:
         if len(frames) == 0:
@@ -69,6 +79,10 @@ class Dataset:
             if atoms.calc is None:
                 raise ValueError(f"configuration {index} has no energy/forces attached (atoms.calc is None)")
             types = potential.types_of(atoms.numbers)
+            try:
+                check_structure(atoms)
+            except ValueError as error:
+                raise ValueError(f"configuration {index}: {error}") from None
             first, neighbours, vectors = pair_data(atoms, potential.max_dist)
             if len(vectors):
                 shortest = min(shortest, float(np.sqrt((vectors**2).sum(axis=1).min())))

@@ -76,7 +76,7 @@ def test_same_seed_same_run():
 
 def test_bad_input_is_rejected():
     hamiltonian = square_lattice_ising(4)
-    with pytest.raises(ValueError, match="kT must be positive"):
+    with pytest.raises(ValueError, match="kT must be a positive"):
         metropolis_flips(hamiltonian, np.ones(16), kT=0.0, n_sweeps=1)
     with pytest.raises(ValueError, match="expected 16 site occupations"):
         metropolis_flips(hamiltonian, np.ones(15), kT=1.0, n_sweeps=1)

@@ -46,6 +46,10 @@ def _line_of(text, start):
     ("radial_basis_size", "radial_basis_size = 7", "expected 7 radial coefficients, found 8", 4),
     ("alpha_index_times_count", "alpha_index_times_count = 3", "expected 3 rows", 1),
     ("version", "version = 2.0", "only version 1.1.0", 0),
+    ("species_count", "species_count = -1", "species_count must be at least 1, got -1", 0),
+    ("moment_coeffs", "moment_coeffs = {nan, 1.0}", "NaN or infinite", 0),
+    ("min_dist", "min_dist = inf", "must be a finite number", 0),
+    ("species_coeffs", "", "species_coeffs is missing", 0),
 ])
 def test_malformed_file_names_the_line(potential, tmp_path, start, replacement, message, offset):
     path = tmp_path / "bad.mtp"
@@ -54,6 +58,8 @@ def test_malformed_file_names_the_line(potential, tmp_path, start, replacement, 
     number = _line_of(path.read_text(), start)
     lines[number - 1] = replacement
     path.write_text("\n".join(lines) + "\n")
+    if not replacement:          # a removed line: the error is on the line that now follows
+        number += 1
     with pytest.raises(MTPFileError, match=message) as error:
         read_mtp(path)
     assert f"line {number + offset}:" in str(error.value)
@@ -64,4 +70,14 @@ def test_truncated_file(potential, tmp_path):
     potential.write(path)
     path.write_text("\n".join(path.read_text().splitlines()[:14]) + "\n")
     with pytest.raises(MTPFileError, match="ends early|expected"):
+        read_mtp(path)
+
+
+def test_a_non_utf8_byte_names_its_line(potential, tmp_path):
+    path = tmp_path / "binary.mtp"
+    potential.write(path)
+    data = path.read_bytes().splitlines(keepends=True)
+    data[5] = b"min_dist = 1.9\xff\n"
+    path.write_bytes(b"".join(data))
+    with pytest.raises(MTPFileError, match=r"line 6: byte 0xff is not UTF-8"):
         read_mtp(path)
