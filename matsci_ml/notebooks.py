@@ -79,7 +79,11 @@ def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = Fal
     ``solutions=True`` runs the solution version: every implementation exercise filled in with its solution.
     """
     path = Path(path).resolve()
-    notebook = nbformat.read(path, as_version=4)
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as exc:   # missing, unreadable, or not a notebook (JSON or schema errors)
+        reason = "no such file" if not path.exists() else f"cannot read it as a notebook ({type(exc).__name__}: {exc})"
+        return NotebookRun(path, False, 0.0, 0.0, f"{path}: {reason}")
     if solutions:
         notebook = solution_version(notebook)
     client = NotebookClient(notebook, timeout=cell_timeout_s, kernel_name="python3",
@@ -91,10 +95,23 @@ def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = Fal
     try:
         client.execute()
     except Exception as exc:  # noqa: BLE001 -- report any failure of the notebook
-        error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+        error = _describe_failure(exc, cell_timeout_s)
     wall = time.perf_counter() - start
     sampler.stop()
     return NotebookRun(path, not error, wall, sampler.peak_bytes / 1e6, error, notebook, sampler.peak_cpu_s)
+
+
+def _describe_failure(exc: Exception, cell_timeout_s: int) -> str:
+    """One line saying why a notebook stopped: the cell that timed out, or the error's last meaningful line."""
+    from nbclient.exceptions import CellTimeoutError
+
+    if isinstance(exc, CellTimeoutError):   # its text ends with a preview of the cell between lines of dashes
+        preview = [line for line in str(exc).split("preview of the cell contents:")[-1].splitlines()
+                   if any(ch.isalnum() for ch in line)]
+        where = f", the one starting {preview[0].strip()[:70]!r}" if preview else ""
+        return f"CellTimeoutError: a cell ran longer than {cell_timeout_s} s{where}"
+    meaningful = [line for line in str(exc).strip().splitlines() if any(ch.isalnum() for ch in line)]
+    return f"{type(exc).__name__}: {meaningful[-1] if meaningful else ''}"
 
 
 # -- learner and solution versions ---------------------------------------------------------------

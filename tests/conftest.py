@@ -10,8 +10,20 @@ os.environ.pop("MP_API_KEY", None)
 # Strict mode: a reproduction check out of tolerance, or a wrong answer to an attempted exercise, raises
 # (in the learner's notebook both only print their verdict).
 os.environ["MATSCI_ML_STRICT"] = "1"
+# Under pytest-xdist every worker gets one core: its tests, and the notebook kernels it starts, run one thread per
+# pool (OpenMP, OpenBLAS, MKL, numba, torch, joblib). Without this two workers each start as many threads as there are
+# cores, and OpenMP threads spin-wait on each other: a lesson measured 476 s of CPU time instead of about 100.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
+                     "LOKY_MAX_CPU_COUNT"):          # joblib n_jobs=-1 then means one process
+        os.environ[variable] = "1"
 
 import pytest  # noqa: E402
+
+if os.environ.get("PYTEST_XDIST_WORKER"):          # and for libraries a plugin may have loaded already
+    from threadpoolctl import threadpool_limits  # noqa: E402
+
+    threadpool_limits(1)
 
 from matsci_ml.apis import LocalOptimadeServer  # noqa: E402
 

@@ -102,6 +102,18 @@ def test_run_prints_time_and_memory_table(notebooks):
     assert ok_only.returncode == 1 and "over budget" in ok_only.stdout
 
 
+def test_run_reports_a_missing_notebook_and_a_timeout_and_goes_on(notebooks, tmp_path):
+    slow = notebooks("slow.ipynb", "import time\ntime.sleep(30)")
+    good = notebooks("good.ipynb", "print(1 + 1)")
+    result = matsci_ml("run", str(tmp_path / "nowhere.ipynb"), str(slow), str(good), "--cell-timeout", "3")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stdout          # (the killed kernel may log its own on stderr)
+    assert "nowhere.ipynb: no such file" in result.stdout
+    assert "a cell ran longer than 3 s, the one starting 'import time'" in result.stdout
+    lines = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line.endswith(tuple("0123456789"))}
+    assert lines["good.ipynb"][1] == "ok" and lines["slow.ipynb"][1] == "FAILED"
+
+
 def test_lab_serves_the_lessons_on_localhost():
     import socket
     import time

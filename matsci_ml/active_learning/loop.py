@@ -28,13 +28,61 @@ import numpy as np
 from ase import Atoms
 from ase.calculators.emt import EMT
 
-from matsci_ml.active_learning.learners import MTPLearner
+from matsci_ml.active_learning.learners import Learner, MTPLearner
 from matsci_ml.atomistic.oracle import label_all, oracle_key
 from matsci_ml.atomistic.serialization import atoms_as_dict, atoms_from_dict
 from matsci_ml.paths import atomic_write_text
 from matsci_ml.progress import finish_bar, progress_bar
 
 STATE_VERSION = 3
+
+
+#: Keys of a saved state and their types: a file that lacks one, or holds another type, was not written by the loop.
+_STATE_FIELDS = {"version": int, "fingerprint": str, "iteration": int, "phase": str, "training": list, "model": (dict, type(None)),
+                 "candidates": list, "selected": list, "log": list, "runs": list, "converged": bool, "checksum": str}
+_PHASES = ("label_initial", "train", "explore", "select", "label", "done")
+
+
+def _checksum(state: dict) -> str:
+    body = {k: v for k, v in state.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def read_state(path: Path) -> dict:
+    """Read and check a saved active-learning state; ``ValueError`` saying what is wrong and what to do.
+
+    The loop writes the state atomically with a sha256 checksum of its content, so a file that does not decode,
+    does not parse, lacks a field, or no longer matches its checksum (a training set shortened by hand, say) was
+    changed by something else, and resuming from it would silently give another run.
+    """
+    path = Path(path)
+    advice = "Move it away (or delete it) to start this run afresh."
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"the active-learning state {path} is not UTF-8 text (byte {error.start}); the loop writes "
+                         f"plain JSON, so another program wrote it. {advice}") from None
+    try:
+        state = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"the active-learning state {path} is not valid JSON ({error}); it is written atomically, so "
+                         f"it was changed by hand or by another program. {advice}") from None
+    if not isinstance(state, dict):
+        raise ValueError(f"the active-learning state {path} holds a JSON {type(state).__name__}, not the loop's "
+                         f"state. {advice}")
+    wrong = [k for k, kind in _STATE_FIELDS.items() if not isinstance(state.get(k, _Missing), kind)]
+    if wrong or state["phase"] not in _PHASES:
+        raise ValueError(f"the active-learning state {path} is not one the loop wrote (missing or malformed: "
+                         f"{', '.join(wrong) or 'phase'}). {advice}")
+    if state["checksum"] != _checksum(state):
+        raise ValueError(f"the active-learning state {path} was changed after the loop wrote it (its checksum does "
+                         f"not match; it holds {len(state['training'])} training configurations). Resuming would "
+                         f"silently give another run. {advice}")
+    return state
+
+
+class _Missing:
+    """Marks a field absent from a state file."""
 
 
 def _describe(exploration) -> dict:
@@ -104,6 +152,9 @@ class ActiveLearningLoop:
         self.oracle = oracle
         self.executor = executor
         self.learner = MTPLearner() if learner is None else learner
+        if not isinstance(self.learner, Learner):
+            raise TypeError(f"learner must provide settings(), train(), model() and errors() (see "
+                            f"matsci_ml.active_learning.learners.Learner), got {type(self.learner).__name__}")
         self.gamma_select = gamma_select
         self.gamma_break = gamma_break
         self.max_iterations = max_iterations
@@ -133,23 +184,18 @@ class ActiveLearningLoop:
     def _load_state(self) -> dict:
         if self.state_path is None or not self.state_path.exists():
             return self._new_state()
-        try:
-            state = json.loads(self.state_path.read_text())
-        except json.JSONDecodeError as error:
-            raise ValueError(f"the active-learning state {self.state_path} is not valid JSON ({error}); it is written "
-                             f"atomically, so it was changed by hand or by another program. Move it away to start "
-                             f"afresh.") from None
+        state = read_state(self.state_path)
         if state.get("version") != STATE_VERSION or state.get("fingerprint") != self.fingerprint():
             raise ValueError(f"{self.state_path} holds a run with other settings (starting configurations, "
-                             f"simulations, learner, thresholds or seed), or from another version of this code. Use "
-                             f"another state_path, or delete the file to start this run afresh.")
+                             f"simulations, learner, thresholds, oracle or seed), or from another version of this "
+                             f"code. Use another state_path, or delete the file to start this run afresh.")
         if state["phase"] == "done" and state["iteration"] + 1 < self.max_iterations and not state["converged"]:
             state["phase"] = "select"   # max_iterations was raised: go on from the last exploration
         return state
 
     def _save(self, state: dict) -> None:
         if self.state_path is not None:
-            atomic_write_text(self.state_path, json.dumps(state))
+            atomic_write_text(self.state_path, json.dumps({**state, "checksum": _checksum(state)}))
 
     # ------------------------------------------------------------------ phases
     def _label_initial(self, state: dict) -> None:

@@ -10,10 +10,10 @@ ASE ``Atoms`` on the CPU, used through nequip's ASE calculator, and committees f
 
 from __future__ import annotations
 
-from matsci_ml.equivariant.committee import CommitteeCalculator, CommitteeLearner, NequIPCommittee
+from matsci_ml.equivariant.committee import CommitteeCalculator, NequIPCommittee
 from matsci_ml.equivariant.model import NequIPConfig, build_model, load_checkpoint, save_checkpoint
 from matsci_ml.atomistic.metrics import prediction_errors
 from matsci_ml.equivariant.training import NequIPTrainer, nequip_calculator
 
-__all__ = ["CommitteeCalculator", "CommitteeLearner", "NequIPCommittee", "NequIPConfig", "NequIPTrainer",
+__all__ = ["CommitteeCalculator", "NequIPCommittee", "NequIPConfig", "NequIPTrainer",
            "build_model", "load_checkpoint", "nequip_calculator", "prediction_errors", "save_checkpoint"]

@@ -13,14 +13,11 @@ here), and it saturates far from the data, where all members extrapolate alike.
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 from ase.calculators.calculator import Calculator, PropertyNotImplementedError, all_changes
 
 from matsci_ml.equivariant.model import load_checkpoint
-from matsci_ml.atomistic.metrics import prediction_errors
-from matsci_ml.equivariant.training import NequIPTrainer, nequip_calculator
+from matsci_ml.equivariant.training import nequip_calculator
 
 
 class CommitteeCalculator(Calculator):
@@ -131,58 +128,3 @@ class NequIPCommittee:
         grades = self.grades(candidates)
         order = np.argsort(-grades, kind="stable")
         return sorted(order[: min(caps) if caps else len(order)].tolist())
-
-
-class CommitteeLearner:
-    """Committee active learning with NequIP: a learner for :class:`~matsci_ml.active_learning.loop.ActiveLearningLoop`.
-
-    Parameters
-    ----------
-    n_members : int
-        Committee size (seeds ``seed .. seed + n_members - 1``).
-    trainer : dict
-        :class:`~matsci_ml.equivariant.training.NequIPTrainer` parameters.
-    max_selected : int
-        Configurations labelled per iteration at most (the committee has no volume argument that
-        bounds it, unlike MaxVol).
-    warm_start_epochs : int or None
-        Retrain each member from its previous weights for this many epochs (None: from scratch).
-    seed : int
-    """
-
-    def __init__(self, n_members: int = 4, trainer: dict | None = None, *, max_selected: int = 8,
-                 warm_start_epochs: int | None = None, seed: int = 0):
-        if n_members < 2:
-            raise ValueError(f"a committee needs at least 2 members, got {n_members}")
-        self.n_members = n_members
-        self.trainer = dict(trainer or {})
-        self.max_selected = max_selected
-        self.warm_start_epochs = warm_start_epochs
-        self.seed = seed
-
-    def settings(self) -> dict:
-        return {"learner": "CommitteeLearner", "n_members": self.n_members, "trainer": self.trainer,
-                "max_selected": self.max_selected, "warm_start_epochs": self.warm_start_epochs, "seed": self.seed}
-
-    def train(self, training, previous: dict | None) -> tuple[dict, dict]:
-        checkpoints, times = [], []
-        for k in range(self.n_members):
-            params = {**self.trainer, "seed": self.seed + k, "progress": False}
-            initial = None
-            if previous is not None and self.warm_start_epochs is not None:
-                initial = base64.b64decode(previous["members"][k])
-                params["max_epochs"] = self.warm_start_epochs
-            fit = NequIPTrainer(**params).fit(training, initial=initial)
-            checkpoints.append(base64.b64encode(fit.checkpoint()).decode())
-            times.append(fit.fit_time_s_)
-        state = {"members": checkpoints}
-        return state, {"train_time_s": float(sum(times)),
-                       "train_errors": prediction_errors(self.model(state, training).calculator(), training)}
-
-    def model(self, state: dict, training=None) -> NequIPCommittee:
-        return NequIPCommittee.from_checkpoints([base64.b64decode(c) for c in state["members"]],
-                                                max_selected=self.max_selected)
-
-    def errors(self, state: dict, frames) -> dict:
-        return prediction_errors(self.model(state).calculator(), frames)
-

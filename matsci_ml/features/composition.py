@@ -21,6 +21,8 @@ names matminer uses.
 
 from __future__ import annotations
 
+import re
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -56,6 +58,9 @@ def parse_compositions(formulas: Iterable) -> tuple[np.ndarray, np.ndarray]:
         with positive amounts.
     """
     parsed: list[list[tuple[int, float]]] = []
+    formulas = list(formulas)
+    if not formulas:
+        raise ValueError("No formulas given: pass a list with at least one, e.g. ['FeO'].")
     for row, item in enumerate(formulas):
         parsed.append(_parse_one(row, item))
     width = max((len(p) for p in parsed), default=1)
@@ -65,6 +70,10 @@ def parse_compositions(formulas: Iterable) -> tuple[np.ndarray, np.ndarray]:
         for col, (number, amount) in enumerate(pairs):
             z[row, col], amounts[row, col] = number, amount
     return z, amounts
+
+
+#: An element symbol and the amount written after it ("" when none), as in "Fe2O3" or "Ba0.5Sr0.5TiO3".
+_WRITTEN_AMOUNT = re.compile(r"([A-Z][a-z]?)(\d*\.?\d+(?:[eE][-+]?\d+)?)?")
 
 
 def _parse_one(row: int, item) -> list[tuple[int, float]]:
@@ -79,6 +88,11 @@ def _parse_one(row: int, item) -> list[tuple[int, float]]:
             composition = Composition(item)
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"Row {row}: invalid formula {item!r} ({error}). {how}") from None
+        zero = [symbol for symbol, amount in _WRITTEN_AMOUNT.findall(item) if amount and float(amount) == 0]
+        if zero:
+            warnings.warn(f"Row {row}: formula {item!r} gives {', '.join(zero)} an amount of 0, so "
+                          f"{'it is' if len(zero) == 1 else 'they are'} left out: the composition is "
+                          f"{composition.formula!r}. Remove the element, or check the amount.", stacklevel=4)
     else:
         raise ValueError(f"Row {row}: expected a formula string or pymatgen Composition, "
                          f"got {type(item).__name__} {item!r}.")
@@ -86,6 +100,9 @@ def _parse_one(row: int, item) -> list[tuple[int, float]]:
     for element, amount in composition.element_composition.items():
         if not isinstance(element, Element):
             raise ValueError(f"Row {row}: invalid formula {str(item)!r}: {element} is not an element. {how}")
+        if not np.isfinite(amount):
+            raise ValueError(f"Row {row}: invalid formula {str(item)!r}: amount of {element} is {amount} (too large "
+                             f"to be a number of atoms). {how}")
         if not amount > 0:
             raise ValueError(f"Row {row}: invalid formula {str(item)!r}: amount of {element} is {amount}. {how}")
         pairs.append((element.Z, float(amount)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import textwrap
@@ -164,3 +165,38 @@ def test_the_progress_bar_ends_full_with_the_outcome(tmp_path, capsys):
                                                          seed=0), state_dir=tmp_path, max_iterations=5).run()
     last = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
     assert "100%" in last and ("converged" in last or "stopped at max_iterations" in last), last
+
+
+def _saved_state(tmp_path):
+    from ase.build import bulk
+
+    loop = ActiveLearningLoop([bulk("Cu", "fcc", a=3.6)], [], state_path=tmp_path / "state.json", progress=False)
+    state = loop._new_state()
+    state["training"] = [{"numbers": [29]}, {"numbers": [29]}]
+    loop._save(state)
+    return loop, tmp_path / "state.json"
+
+
+def test_a_state_that_is_not_utf8_or_not_the_loops_is_refused_clearly(tmp_path):
+    from matsci_ml.active_learning.loop import read_state
+
+    loop, path = _saved_state(tmp_path)
+    assert read_state(path)["training"] == [{"numbers": [29]}, {"numbers": [29]}]
+    path.write_bytes(b'{"version": 3, "phase": "\xff"}')
+    with pytest.raises(ValueError, match="is not UTF-8 text"):
+        loop._load_state()
+    path.write_text('[1, 2, 3]')
+    with pytest.raises(ValueError, match="holds a JSON list"):
+        loop._load_state()
+    path.write_text('{"version": 3, "phase": "train"}')
+    with pytest.raises(ValueError, match="missing or malformed: fingerprint, iteration"):
+        loop._load_state()
+
+
+def test_a_training_set_shortened_by_hand_is_not_resumed(tmp_path):
+    loop, path = _saved_state(tmp_path)
+    state = json.loads(path.read_text())
+    state["training"] = state["training"][:1]
+    path.write_text(json.dumps(state))
+    with pytest.raises(ValueError, match="changed after the loop wrote it .* 1 training configurations"):
+        loop._load_state()

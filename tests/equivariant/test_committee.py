@@ -52,7 +52,7 @@ LOOP_SCRIPT = textwrap.dedent("""
     import sys
     from ase.build import bulk
     from matsci_ml.active_learning import ActiveLearningLoop, MDExploration
-    from matsci_ml.equivariant import CommitteeLearner
+    from matsci_ml.active_learning import CommitteeLearner
 
     def make_loop(state_path):
         initial = []

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from sklearn.pipeline import make_pipeline
 
 from matsci_ml.data import load_matbench
 from matsci_ml.features import MAGPIE_PROPERTIES, CompositionFeaturizer, magpie_table
+from matsci_ml.features.composition import parse_compositions
 
 
 def _matminer():
@@ -111,3 +114,22 @@ def test_bench_featurize_is_faster_and_identical():
     result = bench_featurize(formulas)
     assert result.max_abs_difference == pytest.approx(0.0, abs=1e-8)
     assert result.ratio > 5  # full set: >= 20x (measured by `matsci-ml bench featurize`)
+
+
+def test_a_zero_amount_warns_that_the_element_is_left_out():
+    with pytest.warns(UserWarning, match=r"'Fe0O' gives Fe an amount of 0, so it is left out: the composition is 'O1'"):
+        z, amounts = parse_compositions(["Fe0O"])
+    assert z.tolist() == [[8]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        parse_compositions(["Fe2O3", "Ba0.5Sr0.5TiO3", "Fe10O"])      # 10 is not a zero
+
+
+def test_an_amount_too_large_for_a_number_is_refused():
+    with pytest.raises(ValueError, match=r"Row 1: invalid formula 'Fe1e400O': amount of Fe is inf"):
+        parse_compositions(["FeO", "Fe1e400O"])
+
+
+def test_no_formulas_at_all():
+    with pytest.raises(ValueError, match="No formulas given"):
+        CompositionFeaturizer().fit_transform([])
