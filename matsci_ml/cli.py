@@ -57,7 +57,8 @@ def _cmd_data(args: argparse.Namespace, extra: list[str]) -> int:
         else:
             try:
                 status = fetch(d, root, progress=sys.stderr.isatty())
-                print(f"[  ok   ] {d.name}: {status.path}")
+                print(f"[{status.state:^7}] {d.name}: {status.path if status.state == 'ok' else status.detail}")
+                failures += status.state != "ok"
             except (DownloadError, DatasetIntegrityError) as error:
                 print(f"[ FAIL  ] {d.name}: {error}")
                 failures += 1

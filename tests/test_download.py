@@ -111,3 +111,56 @@ def test_present_file_is_not_downloaded_again(tmp_path, allow_network):
 def test_offline_mode_refuses_to_fetch(tmp_path):
     with pytest.raises(DownloadError, match="MATSCI_ML_OFFLINE forbids network access"):
         fetch(_dataset(b"x", "http://127.0.0.1:9/file"), tmp_path, progress=False)
+
+
+def test_a_directory_in_the_files_place_is_reported_not_downloaded(tmp_path, allow_network):
+    payload = b"x" * 1000
+    server = _Server(payload)
+    try:
+        dataset = _dataset(payload, server.url)
+        (tmp_path / "toy" / "file.bin").mkdir(parents=True)
+        from matsci_ml.data import file_status
+
+        assert file_status(dataset, tmp_path).state == "invalid"
+        with pytest.raises(DownloadError, match="is a directory .* move it away"):
+            fetch(dataset, tmp_path, url=server.url, progress=False)
+        assert server.requests == 0
+    finally:
+        server.close()
+
+
+def test_an_unreadable_file_is_reported_with_the_fix(tmp_path, monkeypatch):
+    import matsci_ml.data.download as download
+
+    payload = b"y" * 100
+    dataset = _dataset(payload, "http://127.0.0.1:9/unused")
+    (tmp_path / "toy").mkdir()
+    (tmp_path / "toy" / "file.bin").write_bytes(payload)
+
+    def denied(path, *args, **kwargs):     # root reads any file whatever its mode: simulate the error instead
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(download, "sha256_of", denied)
+    status = download.file_status(dataset, tmp_path)
+    assert status.state == "unreadable" and "Permission denied" in status.detail and "chmod u+r" in status.detail
+    with pytest.raises(DownloadError, match="was not downloaded: cannot read"):
+        fetch(dataset, tmp_path, progress=False)
+
+
+def test_two_fetches_at_once_each_report_the_real_state(tmp_path, allow_network):
+    payload = bytes(range(256)) * 4000
+    server = _Server(payload)
+    try:
+        dataset = _dataset(payload, server.url)
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(fetch(dataset, tmp_path, url=server.url,
+                                                                          progress=False))) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [r.state for r in results] == ["ok"] * 4
+        assert (tmp_path / "toy" / "file.bin").read_bytes() == payload
+        assert not list(tmp_path.rglob("*.part"))
+    finally:
+        server.close()

@@ -123,3 +123,93 @@ def test_shipped_dataset_energies_are_reproducible_with_emt():
         by_formula.setdefault(a["chemical_formula_reduced"], []).append(a["_msml_formation_energy_per_atom"])
     assert min(by_formula["NiPt"]) < -0.1 and min(by_formula["CuPt"]) < -0.1
     assert min(by_formula["AgPd"]) > 0
+
+
+def test_a_dropped_connection_is_retried_once_on_a_fresh_one(optimade_server):
+    client = OptimadeClient(optimade_server.base_url)
+
+    class DroppedOnce:          # what requests raises after a server closed the kept-alive connection
+        headers: dict = {}
+
+        def get(self, *args, **kwargs):
+            raise requests.ConnectionError("('Connection aborted.', ConnectionResetError(104, 'Connection reset'))")
+
+        def close(self):
+            pass
+
+    client.session = DroppedOnce()
+    assert client.get("info").status_code == 200
+    assert isinstance(client.session, requests.Session)
+
+
+def test_a_provider_whose_pages_never_end_is_capped(optimade_server, monkeypatch):
+    from matsci_ml.apis.optimade_client import OptimadeResponse
+
+    client = OptimadeClient(optimade_server.base_url)
+    requested = []
+
+    def endless(endpoint="info", **params):
+        requested.append(endpoint)
+        return OptimadeResponse(endpoint, 200, {"data": [], "meta": {"data_returned": 5},
+                                                "links": {"next": f"{optimade_server.base_url}/v1/structures?p={len(requested)}"}})
+
+    monkeypatch.setattr(client, "get", endless)
+    with pytest.warns(UserWarning, match="stopped after 7 pages"):
+        assert client.structures('nelements=2', max_pages=7, max_entries=None) == []
+    assert len(requested) == 7
+
+
+def test_the_server_dies_with_a_killed_parent(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = ("from matsci_ml.apis import LocalOptimadeServer\nimport time\n"
+              "s = LocalOptimadeServer().start()\nprint(s._process.pid, s.port, flush=True)\ntime.sleep(600)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        server_pid, port = map(int, parent.stdout.readline().split())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                os.kill(server_pid, 0)
+            except ProcessLookupError:
+                break
+            if _reaped(server_pid):
+                break
+            time.sleep(0.2)
+        else:
+            os.kill(server_pid, signal.SIGKILL)
+            pytest.fail("the OPTIMADE server outlived its killed parent by 15 s")
+    finally:
+        parent.kill()
+
+
+def _reaped(pid: int) -> bool:
+    """A zombie (exited, not yet reaped by init) counts as gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_another_server_on_the_port_is_not_mistaken_for_ours(optimade_server, monkeypatch):
+    import subprocess
+    import sys
+
+    import matsci_ml.apis.local_optimade as local
+
+    # the port check passes (a race: the port looked free) and our own process never answers
+    monkeypatch.setattr(local, "_port_is_free", lambda host, port: True)
+    real_popen = subprocess.Popen
+    monkeypatch.setattr(local.subprocess, "Popen",
+                        lambda *a, **k: real_popen([sys.executable, "-c", "import time; time.sleep(60)"]))
+    second = LocalOptimadeServer(port=optimade_server.port, startup_timeout_s=20)
+    with pytest.raises(PortInUseError, match="Another server answers"):
+        second.start()
+    assert not second.running

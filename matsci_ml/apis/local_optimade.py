@@ -17,6 +17,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -52,6 +53,21 @@ class PortInUseError(OSError):
 
 class ServerStartError(RuntimeError):
     """The OPTIMADE server did not come up."""
+
+
+#: Runs uvicorn in the child and exits as soon as the parent (argv[1]) is gone, so a killed notebook kernel never
+#: leaves its server behind holding the port.
+_SERVE_WHILE_PARENT_LIVES = """
+import os, sys, threading, time
+import uvicorn
+parent, host, port = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+def watch():
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+uvicorn.run("optimade.server.main:app", host=host, port=port, log_level="warning")
+"""
 
 
 def _free_port(host: str) -> int:
@@ -93,6 +109,7 @@ class LocalOptimadeServer:
         self.startup_timeout_s = startup_timeout_s
         self._process: subprocess.Popen | None = None
         self._workdir: tempfile.TemporaryDirectory | None = None
+        self._token = secrets.token_hex(8)   # our server names it in /v1/info: another server on the port cannot
 
     @property
     def base_url(self) -> str:
@@ -111,7 +128,8 @@ class LocalOptimadeServer:
             "provider": {
                 "prefix": PROVIDER_PREFIX,
                 "name": "matsci-ml course data",
-                "description": "EMT-relaxed elements and ordered binary alloys generated for the matsci-ml course",
+                "description": "EMT-relaxed elements and ordered binary alloys generated for the matsci-ml course "
+                               f"(server {self._token})",
                 "homepage": None,
             },
             "provider_fields": {"structures": PROVIDER_FIELDS},
@@ -140,8 +158,7 @@ class LocalOptimadeServer:
         env = dict(os.environ, OPTIMADE_CONFIG_FILE=str(self._write_config(folder)))
         log = open(folder / "server.log", "wb")
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "optimade.server.main:app",
-             "--host", self.host, "--port", str(self.port), "--log-level", "warning"],
+            [sys.executable, "-c", _SERVE_WHILE_PARENT_LIVES, str(os.getpid()), self.host, str(self.port)],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=folder,
         )
         log.close()
@@ -157,9 +174,15 @@ class LocalOptimadeServer:
                 self.stop()
                 raise ServerStartError(f"The OPTIMADE server exited during start-up. Its log:\n{log}")
             try:
-                if requests.get(f"{self.base_url}/v1/info", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
+                response = requests.get(f"{self.base_url}/v1/info", timeout=2)
+                if response.status_code == 200:
+                    provider = response.json().get("meta", {}).get("provider", {})
+                    if self._token in (provider.get("description") or ""):
+                        return
+                    self.stop()
+                    raise PortInUseError(f"Another server answers on {self.base_url} (not the one this process "
+                                         f"started); use port=0 to pick a free port, or stop the other server.")
+            except (requests.RequestException, ValueError):
                 pass
             time.sleep(0.2)
         self.stop()

@@ -7,6 +7,8 @@ NOMAD, JARVIS and others: one URL scheme, one filter language, JSON:API response
 
 from __future__ import annotations
 
+import warnings
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -74,7 +76,15 @@ class OptimadeClient:
     def get(self, endpoint: str = "info", **params: Any) -> OptimadeResponse:
         """GET ``{base_url}/v1/{endpoint}`` with query ``params``; raise on an error response."""
         url = endpoint if endpoint.startswith("http") else f"{self.base_url}/v1/{endpoint.lstrip('/')}"
-        response = self.session.get(url, params=params or None, timeout=self.timeout_s)
+        try:
+            response = self.session.get(url, params=params or None, timeout=self.timeout_s)
+        except requests.ConnectionError:
+            # a server that failed a request may have closed the kept-alive connection ("connection reset"):
+            # retry once, on a fresh connection
+            self.session.close()
+            self.session = requests.Session()
+            self.session.headers["User-Agent"] = "matsci-ml course"
+            response = self.session.get(url, params=params or None, timeout=self.timeout_s)
         try:
             body = response.json()
         except ValueError:
@@ -93,6 +103,7 @@ class OptimadeClient:
         response_fields: Iterable[str] | None = None,
         page_limit: int = 20,
         max_entries: int | None = 100,
+        max_pages: int = 200,
         progress: bool = False,
     ) -> list[dict[str, Any]]:
         """Every structure matching ``filter``, following ``links.next`` page by page.
@@ -107,6 +118,9 @@ class OptimadeClient:
             Entries per page (the server may cap it).
         max_entries : int or None
             Stop after this many entries (None: all of them).
+        max_pages : int
+            Stop after this many pages, with a warning: a provider whose pages keep a ``next`` link (even empty
+            ones) would otherwise be followed forever.
         """
         params: dict[str, Any] = {"filter": filter, "page_limit": page_limit}
         if response_fields:
@@ -117,8 +131,14 @@ class OptimadeClient:
         bar = tqdm(total=total if max_entries is None else min(total or max_entries, max_entries),
                    disable=not progress, desc="OPTIMADE pages", unit="entries")
         bar.update(len(entries))
+        pages = 1
         while page.next_url and (max_entries is None or len(entries) < max_entries):
+            if pages >= max_pages:
+                warnings.warn(f"stopped after {max_pages} pages ({len(entries)} entries) although the provider still "
+                              f"gives a next link; raise max_pages to follow it further", stacklevel=2)
+                break
             page = self.get(page.next_url)
+            pages += 1
             entries.extend(page.data)
             bar.update(len(page.data))
         bar.close()

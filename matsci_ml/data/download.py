@@ -1,13 +1,21 @@
 """Idempotent, hash-checked downloads with retries.
 
-A file is streamed to ``<name>.part`` while its sha256 is computed, checked, and only then
-renamed into place, so an interrupted or corrupted download never looks like a valid file.
+A file is streamed to a temporary file of its own (``<name>.<random>.part``, so two ``fetch`` at once never
+write the same file) while its sha256 is computed; the temporary file is hashed again after it is closed,
+checked, and only then renamed into place, so an interrupted or corrupted download never looks like a valid
+file. What ``fetch`` reports is the state of the file in place after the rename, hashed once more.
+
+Why not ``pooch``: pooch checks one known hash per file, and the catalogue accepts documented variants of
+some files (re-serialised mirrors with another sha256, see :mod:`matsci_ml.data.catalogue`); pooch also has
+no notion of the course's offline switch (``MATSCI_ML_OFFLINE``) or of a data folder handed out by an
+instructor, which the loaders share with this module. The download itself is the standard library's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -31,7 +39,8 @@ class DownloadError(OSError):
 
 @dataclass(frozen=True)
 class FileStatus:
-    """Result of checking one dataset file: ``state`` is ``ok``, ``missing`` or ``corrupt``."""
+    """Result of checking one dataset file: ``state`` is ``ok``, ``missing``, ``corrupt``, ``unreadable`` (no
+    permission to read it) or ``invalid`` (a directory or other non-file in its place)."""
 
     dataset: Dataset
     path: Path
@@ -42,12 +51,19 @@ class FileStatus:
 def file_status(dataset: Dataset, root: Path | None = None) -> FileStatus:
     """Re-hash ``dataset`` in the data folder ``root`` and say whether it is usable."""
     path = dataset.local_path(root)
+    if path.exists() and not path.is_file():
+        return FileStatus(dataset, path, "invalid", f"{path} is a directory (or another non-file), not the dataset; "
+                                                    f"move it away, then run `{dataset.fetch_command}`")
     if not path.is_file():
         return FileStatus(dataset, path, "missing", f"missing; run `{dataset.fetch_command}`")
     try:
         kind = check_hash(dataset, sha256_of(path), path)
     except DatasetIntegrityError as error:
         return FileStatus(dataset, path, "corrupt", str(error))
+    except OSError as error:
+        return FileStatus(dataset, path, "unreadable", f"cannot read {path} ({error.strerror or error}); give "
+                                                       f"yourself read permission (chmod u+r), or delete it and run "
+                                                       f"`{dataset.fetch_command}`")
     return FileStatus(dataset, path, "ok", "sha256 matches the official file" if kind == "official"
                       else f"sha256 matches a documented variant: {kind}")
 
@@ -88,6 +104,8 @@ def fetch(
     status = file_status(dataset, root)
     if status.state == "ok":
         return status
+    if status.state in ("invalid", "unreadable"):       # downloading again would not help, or would destroy it
+        raise DownloadError(f"{dataset.name} was not downloaded: {status.detail}")
     if offline():
         raise DownloadError(
             f"Cannot fetch {dataset.name}: ${OFFLINE_ENV_VAR} forbids network access. "
@@ -95,12 +113,16 @@ def fetch(
         )
     target = status.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
     source = url or dataset.url
     last_error: Exception | None = None
     for attempt in range(retries):
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f"{target.name}.", suffix=".part")
+        os.close(handle)
+        part = Path(name)
         try:
             found = _stream_to(source, part, timeout_s=timeout_s, label=dataset.name, progress=progress)
+            if sha256_of(part) != found:
+                raise OSError(f"{part} changed while it was written (another process?)")
             check_hash(dataset, found, target)
             os.replace(part, target)
             return file_status(dataset, root)
