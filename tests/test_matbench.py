@@ -4,13 +4,6 @@ import numpy as np
 import pytest
 
 from matsci_ml.data import load_matbench, matbench_folds
-from matsci_ml.data.matbench import MATBENCH_SEED, N_FOLDS
-
-
-def test_split_parameters_are_the_official_ones():
-    # matbench/validation_matbench_v0.1.json: {"n_splits": 5, "random_state": 18012019, "shuffle": true};
-    # matbench/validation.json: regression "kfold", classification "stratified_kfold".
-    assert (N_FOLDS, MATBENCH_SEED) == (5, 18012019)
 
 
 @pytest.mark.parametrize("name, rows, column", [

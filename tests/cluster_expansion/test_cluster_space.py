@@ -34,7 +34,7 @@ def test_l10_and_l12_correlations_are_textbook_values():
 
 @pytest.fixture(scope="module")
 def clease_settings(tmp_path_factory):
-    pytest.importorskip("clease", reason="CLEASE is a test dependency (pip install -e '.[test]')")
+    import clease  # noqa: F401 -- a test dependency: missing fails, never skips
     from clease.settings import CEBulk, Concentration
 
     return CEBulk(Concentration(basis_elements=[["Cu", "Pt"]]), crystalstructure="fcc", a=4.0, size=[3, 3, 3],

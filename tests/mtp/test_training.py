@@ -59,12 +59,36 @@ def shipped_mo():
     return read_mtp(SHIPPED_MO)
 
 
-def test_shipped_mo_potential_meets_the_published_errors(shipped_mo):
-    """Zuo et al. 2020 report test MAEs of 2.83 meV/atom and 0.09 eV/A for MTP on this data."""
+def test_shipped_mo_potential_is_within_15_and_25_percent_of_the_published_errors(shipped_mo):
+    """Zuo et al. 2020 report test MAEs of 2.83 meV/atom and 0.09 eV/A for MTP on this data; the shipped level-16 fit
+    (measured: 3.15 meV/atom, 0.111 eV/A) stays within 15 % of the first and 25 % of the second."""
     test = load_mlearn("Mo", "test")
     result = errors(shipped_mo, Dataset.from_frames(test, shipped_mo))
-    assert result["energy_mae_mev_per_atom"] <= 4.0
-    assert result["force_mae_ev_per_a"] <= 0.13
+    assert result["energy_mae_mev_per_atom"] <= 1.15 * 2.83
+    assert result["force_mae_ev_per_a"] <= 1.25 * 0.09
+
+
+@pytest.mark.parametrize("name", ["Mo_level16.mtp", "Mo_level16_seed3.mtp"])
+def test_shipped_mo_potentials_come_from_the_shipped_recipe(name):
+    """Retrains the linear part with the shipped recipe (datasets/mtp/train_mo_mtp.py: MO_FIT_SETTINGS on the mlearn Mo
+    training set, variable projection): at the shipped radial coefficients the exact weighted least-squares fit must
+    give back the shipped moment and species coefficients. It fails for a file fitted to other data, weights or
+    cutoffs, or edited by hand. (The full L-BFGS retraining takes 4.5-9 minutes: see `matsci-ml bench mtp`.)"""
+    from matsci_ml.mtp.benchmark import MO_FIT_SETTINGS
+    from matsci_ml.mtp.training import config_weights, fit_linear
+    from matsci_ml.paths import SHIPPED_DATA_DIR
+
+    shipped = read_mtp(SHIPPED_DATA_DIR / "mtp" / name)
+    assert (shipped.level, shipped.min_dist, shipped.max_dist) == tuple(MO_FIT_SETTINGS[k] for k in
+                                                                        ("level", "min_dist", "max_dist"))
+    refitted = shipped.copy()
+    refitted.moment_coeffs = np.zeros_like(shipped.moment_coeffs)
+    training = Dataset.from_frames(load_mlearn("Mo", "training"), refitted)
+    trainer = MTPTrainer(**MO_FIT_SETTINGS)
+    fit_linear(refitted, training, config_weights(training, trainer.energy_weight, trainer.force_weight,
+                                                  trainer.stress_weight, trainer.weight_scaling))
+    np.testing.assert_allclose(refitted.moment_coeffs, shipped.moment_coeffs, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(refitted.species_coeffs, shipped.species_coeffs, rtol=1e-9)
 
 
 def test_shipped_mo_elastic_constants_within_15_percent_of_dft(shipped_mo):
@@ -79,8 +103,8 @@ def test_shipped_mo_elastic_constants_within_15_percent_of_dft(shipped_mo):
 
 
 def test_shipped_ensemble_members_are_accurate_and_agree_with_dft():
-    """Five level-16 fits differing only in their seed (datasets/mtp/train_mo_mtp.py): each meets the error
-    bounds on the test set, and their mean elastic constants lie within 15 % of DFT."""
+    """Five level-16 fits differing only in their seed (datasets/mtp/train_mo_mtp.py): each lies within 40 % of the
+    published test errors, and their mean elastic constants within 15 % of DFT."""
     from matsci_ml.mtp.reference_values import SHIPPED_MO_ENSEMBLE
 
     test = load_mlearn("Mo", "test")
@@ -88,7 +112,8 @@ def test_shipped_ensemble_members_are_accurate_and_agree_with_dft():
     for path in SHIPPED_MO_ENSEMBLE:
         member = read_mtp(path)
         result = errors(member, Dataset.from_frames(test, member))
-        assert result["energy_mae_mev_per_atom"] <= 4.0 and result["force_mae_ev_per_a"] <= 0.13, path.name
+        # each member within 40 % of Zuo et al.'s 2.83 meV/atom and 0.09 eV/A (measured: 3.2-3.9 and 0.111-0.120)
+        assert result["energy_mae_mev_per_atom"] <= 1.4 * 2.83 and result["force_mae_ev_per_a"] <= 1.4 * 0.09, path.name
         calc = MTPCalculator(member)
         a0 = equation_of_state(bulk("Mo", "bcc", a=3.16, cubic=True), calc).lattice_constant
         constants.append(cubic_elastic_constants(bulk("Mo", "bcc", a=a0, cubic=True), calc))
