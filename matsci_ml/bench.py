@@ -159,10 +159,10 @@ def bench_kmc(repeat: int = 20, temperature_K: float = 1000.0, our_events: int =
     the same clusters with our ECIs on the Cu-Pt functions and zero on the vacancy ones: the same work per event,
     not the same numbers. Setup (tables, CLEASE's correlation functions) is excluded from both timings.
     """
-    from matsci_ml.monte_carlo import VacancyKMC, neighbor_table
+    from matsci_ml.monte_carlo import VacancyKMC, neighbour_table
 
     ecis, atoms, hamiltonian, spins = _bench_alloy(repeat, seed)
-    table = neighbor_table("fcc", repeat)
+    table = neighbour_table("fcc", repeat)
     kmc = VacancyKMC(hamiltonian, table, lattice_constant=4.0)
     options = dict(kT=KB_EV_PER_K * temperature_K, barrier=(0.5, 0.6), seed=seed)
     kmc.run(spins, 0, n_events=10, **options)                   # compile / load the cache

@@ -25,7 +25,7 @@ def warm_numba_cache() -> list[str]:
         alloy_vacancy_kmc,
         metropolis_flips,
         metropolis_swaps,
-        neighbor_table,
+        neighbour_table,
         square_lattice_ising,
         vacancy_diffusion,
     )
@@ -33,8 +33,8 @@ def warm_numba_cache() -> list[str]:
     numba_probe(3)
     metropolis_flips(square_lattice_ising(3), np.ones(9), kT=1.0, n_sweeps=1)
     metropolis_swaps(square_lattice_ising(3), np.array([1, -1] * 4 + [1]), kT=1.0, n_sweeps=1)
-    vacancy_diffusion(neighbor_table("sc", 3), n_runs=2, n_events=50)
-    alloy_vacancy_kmc(square_lattice_ising(3), neighbor_table("square", 3), np.ones(9), 0, kT=1.0, n_events=5)
+    vacancy_diffusion(neighbour_table("sc", 3), n_runs=2, n_events=50)
+    alloy_vacancy_kmc(square_lattice_ising(3), neighbour_table("square", 3), np.ones(9), 0, kT=1.0, n_events=5)
     _warm_mtp()
     return ["numba_probe", "metropolis_flips", "metropolis_swaps", "vacancy_diffusion", "alloy_vacancy_kmc",
             "mtp_energy_forces", "dataset_loss_gradient", "dataset_design", "dataset_predictions", "site_basis_values"]

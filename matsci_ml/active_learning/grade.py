@@ -32,7 +32,7 @@ from ase import Atoms
 
 from matsci_ml.active_learning.maxvol import maxvol
 from matsci_ml.mtp.kernels import site_basis_values
-from matsci_ml.mtp.neighbors import pair_data
+from matsci_ml.mtp.neighbours import pair_data
 from matsci_ml.mtp.potential import MomentTensorPotential
 
 ROW_KINDS = ("neighbourhood", "configuration")

@@ -25,11 +25,11 @@ import numpy as np
 from numba import njit
 
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_finite, check_seed, check_spins
-from matsci_ml.monte_carlo.lattices import NeighborTable
+from matsci_ml.monte_carlo.lattices import NeighbourTable
 from matsci_ml.monte_carlo.metropolis import local_field
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def _change_spin(spins, fields, site, new, tables):
     """Set spins[site] = new and update the local field of every site sharing a cluster with it."""
     point_values, pair_partners, pair_values, multi_partners, multi_values = tables
@@ -50,11 +50,11 @@ def _change_spin(spins, fields, site, new, tables):
     spins[site] = new
 
 
-@njit(cache=True, fastmath=True)
-def _alloy_kmc_kernel(spins, tables, neighbors, vectors, vacancy, beta, barriers, prefactor, n_events, seed,
+@njit(cache=True)
+def _alloy_kmc_kernel(spins, tables, neighbours, vectors, vacancy, beta, barriers, prefactor, n_events, seed,
                       energy, atom_at_site, displacement, jump_pair, jump_partners, jump_values):
     np.random.seed(seed)
-    n_sites, z = neighbors.shape
+    n_sites, z = neighbours.shape
     # local fields of every site, kept up to date after each jump: a jump changes two spins, so updating
     # the fields of their cluster partners is far cheaper than recomputing 2 z fields per event
     fields = np.zeros(n_sites + 1)
@@ -72,7 +72,7 @@ def _alloy_kmc_kernel(spins, tables, neighbors, vectors, vacancy, beta, barriers
         pair_row = vacancy if jump_pair.shape[0] > 1 else 0
         value_row = vacancy if jump_values.shape[0] > 1 else 0
         for k in range(z):
-            j = neighbors[vacancy, k]
+            j = neighbours[vacancy, k]
             s = spins[j]
             # c = dh_v/dsigma_j: the clusters holding both v and j; then h_v with sigma_j = 0 is h_v - s c
             coupling = jump_pair[pair_row, k]
@@ -95,7 +95,7 @@ def _alloy_kmc_kernel(spins, tables, neighbors, vectors, vacancy, beta, barriers
         while running <= pick and k < z - 1:
             k += 1
             running += rates[k]
-        j = neighbors[vacancy, k]
+        j = neighbours[vacancy, k]
         s = spins[j]
         _change_spin(spins, fields, j, 0.0, tables)
         _change_spin(spins, fields, vacancy, s, tables)
@@ -145,10 +145,10 @@ class AlloyKMCRun:
         return float(np.mean(np.sum(self.displacement[chosen] ** 2, axis=1)) / (2 * dimension * self.time))
 
 
-def _jump_tables(hamiltonian: ClusterHamiltonian, neighbors: np.ndarray):
-    """For each site v and jump k (to j = neighbors[v, k]): the summed V of pairs {v, j}, and for larger
+def _jump_tables(hamiltonian: ClusterHamiltonian, neighbours: np.ndarray):
+    """For each site v and jump k (to j = neighbours[v, k]): the summed V of pairs {v, j}, and for larger
     clusters holding both v and j, their other sites and V (padded with the +1 sentinel and V = 0)."""
-    n_sites, z = neighbors.shape
+    n_sites, z = neighbours.shape
     clusters, values = hamiltonian.clusters, hamiltonian.interactions
     size = clusters.shape[1]
     jump_pair = np.zeros((n_sites, z))
@@ -159,7 +159,7 @@ def _jump_tables(hamiltonian: ClusterHamiltonian, neighbors: np.ndarray):
                 continue
             a, b = clusters[:, p], clusters[:, q]
             valid = np.flatnonzero((a >= 0) & (b >= 0))
-            match = neighbors[a[valid]] == b[valid, None]
+            match = neighbours[a[valid]] == b[valid, None]
             hit = match.any(axis=1)
             rows, slot = valid[hit], match[hit].argmax(axis=1)
             rest = [clusters[rows, m] for m in range(size) if m not in (p, q)]
@@ -201,7 +201,7 @@ def _energy_with_vacancy(hamiltonian: ClusterHamiltonian, spins: np.ndarray) -> 
     return float(hamiltonian.constant + np.sum(hamiltonian.interactions * np.prod(padded[hamiltonian.clusters], axis=1)))
 
 
-def alloy_vacancy_kmc(hamiltonian: ClusterHamiltonian, table: NeighborTable, spins, vacancy: int, *, kT: float,
+def alloy_vacancy_kmc(hamiltonian: ClusterHamiltonian, table: NeighbourTable, spins, vacancy: int, *, kT: float,
                       n_events: int, barrier=0.5, prefactor: float = 1e13, lattice_constant: float = 1.0,
                       seed: int = 0) -> AlloyKMCRun:
     """Rejection-free (BKL) kinetic Monte Carlo of one vacancy in a binary alloy.
@@ -210,9 +210,9 @@ def alloy_vacancy_kmc(hamiltonian: ClusterHamiltonian, table: NeighborTable, spi
     ----------
     hamiltonian : ClusterHamiltonian
         The alloy's energy (eV), e.g. ``ClusterSpace.hamiltonian(supercell, ecis)``.
-    table : NeighborTable
+    table : NeighbourTable
         Nearest-neighbour jumps, with sites in the same order as the Hamiltonian's
-        (``neighbor_table("fcc", n)`` matches ``bulk(..., cubic=True).repeat(n)``).
+        (``neighbour_table("fcc", n)`` matches ``bulk(..., cubic=True).repeat(n)``).
     spins : array of +-1, shape (n_sites,)
         Starting occupations; the value at ``vacancy`` is ignored (the vacancy goes there).
     vacancy : int
@@ -233,7 +233,7 @@ def alloy_vacancy_kmc(hamiltonian: ClusterHamiltonian, table: NeighborTable, spi
     return kmc.run(spins, vacancy, kT=kT, n_events=n_events, barrier=barrier, prefactor=prefactor, seed=seed)
 
 
-def _check_same_site_order(hamiltonian: ClusterHamiltonian, table: NeighborTable) -> None:
+def _check_same_site_order(hamiltonian: ClusterHamiltonian, table: NeighbourTable) -> None:
     """The neighbour table and the Hamiltonian must number the sites the same way.
 
     Derived from the bonds, which need no positions: in a translation-invariant Hamiltonian (every site in
@@ -255,24 +255,24 @@ def _check_same_site_order(hamiltonian: ClusterHamiltonian, table: NeighborTable
     n = table.n_sites
     keys = np.unique(np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1]))
     sites = np.repeat(np.arange(n, dtype=np.int64), table.coordination)
-    others = table.neighbors.astype(np.int64).ravel()
+    others = table.neighbours.astype(np.int64).ravel()
     found = np.isin(np.minimum(sites, others) * n + np.maximum(sites, others), keys)
     if 0 < found.sum() < found.size:
         raise ValueError(f"the neighbour table and the Hamiltonian number the sites differently: only {found.mean():.0%} "
                          f"of the table's nearest-neighbour bonds are pairs of the Hamiltonian. Build both from the "
-                         f"same supercell object, in the same order (e.g. neighbor_table(...) and ClusterSpace.hamiltonian "
+                         f"same supercell object, in the same order (e.g. neighbour_table(...) and ClusterSpace.hamiltonian "
                          f"on the supercell whose sites the table lists)")
 
 
 class VacancyKMC:
     """The tables of :func:`alloy_vacancy_kmc`, built once (about 1 s for 32k sites) for many runs."""
 
-    def __init__(self, hamiltonian: ClusterHamiltonian, table: NeighborTable, *, lattice_constant: float = 1.0):
+    def __init__(self, hamiltonian: ClusterHamiltonian, table: NeighbourTable, *, lattice_constant: float = 1.0):
         _check_same_site_order(hamiltonian, table)
         check_finite("lattice_constant", lattice_constant)
         self.hamiltonian, self.table = hamiltonian, table
         self.vectors = table.vectors * lattice_constant
-        self.jump_tables = _jump_tables(hamiltonian, table.neighbors)
+        self.jump_tables = _jump_tables(hamiltonian, table.neighbours)
 
     def run(self, spins, vacancy: int, *, kT: float, n_events: int, barrier=0.5, prefactor: float = 1e13,
             seed: int = 0) -> AlloyKMCRun:
@@ -296,7 +296,7 @@ class VacancyKMC:
         atom_at_site[int(vacancy)] = -1
         displacement = np.zeros((n_sites, 3))
         final_vacancy, time, final_energy, weighted = _alloy_kmc_kernel(
-            work, hamiltonian.tables(), self.table.neighbors, self.vectors, int(vacancy), 1.0 / kT, barriers,
+            work, hamiltonian.tables(), self.table.neighbours, self.vectors, int(vacancy), 1.0 / kT, barriers,
             float(prefactor), int(n_events), int(seed), energy, atom_at_site, displacement, *self.jump_tables)
         return AlloyKMCRun(work[:-1].astype(np.int8), int(final_vacancy), float(time), float(final_energy),
                            float(weighted / time), displacement, start.astype(np.int8))

@@ -164,12 +164,12 @@ def check_spins(spins, n_sites: int) -> np.ndarray:
     return spins.astype(np.int8)
 
 
-def nearest_neighbour_hamiltonian(neighbors: np.ndarray, interaction: float) -> ClusterHamiltonian:
+def nearest_neighbour_hamiltonian(neighbours: np.ndarray, interaction: float) -> ClusterHamiltonian:
     """:math:`E = V \\sum_{\\langle ij\\rangle} \\sigma_i\\sigma_j` over the bonds of a neighbour table.
 
-    ``neighbors`` is an (n_sites, z) array (e.g. ``neighbor_table("fcc", 8).neighbors``); each bond is
+    ``neighbours`` is an (n_sites, z) array (e.g. ``neighbour_table("fcc", 8).neighbours``); each bond is
     counted once. ``interaction`` > 0 favours unlike neighbours (ordering), < 0 like ones (a ferromagnet).
     """
-    neighbors = np.asarray(neighbors)
-    bonds = {(min(i, int(j)), max(i, int(j))) for i in range(len(neighbors)) for j in neighbors[i]}
-    return ClusterHamiltonian.from_clusters(len(neighbors), [(interaction, sorted(bonds))])
+    neighbours = np.asarray(neighbours)
+    bonds = {(min(i, int(j)), max(i, int(j))) for i in range(len(neighbours)) for j in neighbours[i]}
+    return ClusterHamiltonian.from_clusters(len(neighbours), [(interaction, sorted(bonds))])

@@ -20,14 +20,14 @@ import numpy as np
 from scipy.special import ellipk
 
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, nearest_neighbour_hamiltonian
-from matsci_ml.monte_carlo.lattices import neighbor_table
+from matsci_ml.monte_carlo.lattices import neighbour_table
 
 ONSAGER_TC = 2.0 / np.log(1.0 + np.sqrt(2.0))
 
 
 def square_lattice_ising(size: int, *, coupling: float = 1.0) -> ClusterHamiltonian:
     """Periodic ``size`` x ``size`` Ising model; ``coupling`` is J (> 0: ferromagnet), E = -J sum sigma_i sigma_j."""
-    return nearest_neighbour_hamiltonian(neighbor_table("square", size).neighbors, -coupling)
+    return nearest_neighbour_hamiltonian(neighbour_table("square", size).neighbours, -coupling)
 
 
 def onsager_energy_per_site(temperature: float) -> float:

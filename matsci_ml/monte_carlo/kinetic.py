@@ -23,14 +23,14 @@ import numpy as np
 from numba import njit
 
 from matsci_ml.monte_carlo.hamiltonian import check_seed
-from matsci_ml.monte_carlo.lattices import NeighborTable
+from matsci_ml.monte_carlo.lattices import NeighbourTable
 
 
 @njit(cache=True)
-def _vacancy_kmc_kernel(neighbors, vectors, jump_rate, vacancy, n_events, seed, segment_events,
+def _vacancy_kmc_kernel(neighbours, vectors, jump_rate, vacancy, n_events, seed, segment_events,
                         atom_at_site, atom_displacement, vacancy_displacement):
     np.random.seed(seed)
-    z = neighbors.shape[1]
+    z = neighbours.shape[1]
     rates = np.empty(z)
     cumulative = np.empty(z)
     segment = np.zeros(3)
@@ -50,7 +50,7 @@ def _vacancy_kmc_kernel(neighbors, vectors, jump_rate, vacancy, n_events, seed, 
         k = 0
         while cumulative[k] <= pick and k < z - 1:
             k += 1
-        target = neighbors[vacancy, k]
+        target = neighbours[vacancy, k]
         atom = atom_at_site[target]
         for c in range(3):
             atom_displacement[atom, c] -= vectors[vacancy, k, c]   # the atom moves target -> vacancy
@@ -93,7 +93,7 @@ class VacancyDiffusion:
     n_events: int
 
 
-def vacancy_diffusion(table: NeighborTable, *, n_runs: int = 8, n_events: int = 200_000,
+def vacancy_diffusion(table: NeighbourTable, *, n_runs: int = 8, n_events: int = 200_000,
                       jump_rate: float = 1.0, seed: int = 0, segment_events: int = 50) -> VacancyDiffusion:
     """One vacancy in a lattice of identical atoms: correlation factor and diffusivities by BKL kinetic MC.
 
@@ -117,7 +117,7 @@ def vacancy_diffusion(table: NeighborTable, *, n_runs: int = 8, n_events: int = 
         atom_displacement = np.zeros((n_sites, 3))
         vacancy_displacement = np.zeros(3)
         _, time, segment_r2, segment_time = _vacancy_kmc_kernel(
-            table.neighbors, table.vectors, float(jump_rate), 0, n_events, seed + run, segment_events,
+            table.neighbours, table.vectors, float(jump_rate), 0, n_events, seed + run, segment_events,
             atom_at_site, atom_displacement, vacancy_displacement)
         r2 = float(np.sum(atom_displacement**2))
         factors.append(r2 / (n_events * a * a))

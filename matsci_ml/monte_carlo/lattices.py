@@ -1,6 +1,6 @@
 """Nearest-neighbour tables of simple periodic lattices, built with ASE's neighbour list.
 
-Used by kinetic Monte Carlo: ``neighbors[i, k]`` is the k-th nearest neighbour of site i and
+Used by kinetic Monte Carlo: ``neighbours[i, k]`` is the k-th nearest neighbour of site i and
 ``vectors[i, k]`` the vector from i to it (A), so unwrapped displacements need no minimum-image logic.
 """
 
@@ -18,22 +18,22 @@ LATTICES = {"fcc": (12, 3), "bcc": (8, 3), "sc": (6, 3), "square": (4, 2), "hone
 
 
 @dataclass(frozen=True)
-class NeighborTable:
+class NeighbourTable:
     """Sites and nearest-neighbour bonds of a periodic lattice (lattice constant 1, jump length ``jump``)."""
 
     name: str
     dimension: int
-    neighbors: np.ndarray   # (n_sites, z) int32
+    neighbours: np.ndarray   # (n_sites, z) int32
     vectors: np.ndarray     # (n_sites, z, 3) float64, A
     jump: float             # nearest-neighbour distance, A
 
     @property
     def n_sites(self) -> int:
-        return self.neighbors.shape[0]
+        return self.neighbours.shape[0]
 
     @property
     def coordination(self) -> int:
-        return self.neighbors.shape[1]
+        return self.neighbours.shape[1]
 
 
 def _unit_cell(name: str) -> tuple[Atoms, float, tuple[int, int, int]]:
@@ -54,7 +54,7 @@ def _unit_cell(name: str) -> tuple[Atoms, float, tuple[int, int, int]]:
     raise ValueError(f"Unknown lattice {name!r}; choose one of {', '.join(LATTICES)}.")
 
 
-def neighbor_table(name: str, repeat: int) -> NeighborTable:
+def neighbour_table(name: str, repeat: int) -> NeighbourTable:
     """Nearest-neighbour table of lattice ``name`` in a periodic cell of ``repeat`` unit cells per side.
 
     The bond vectors of each basis site are read off a small 3-cell supercell with ASE's neighbour
@@ -86,5 +86,5 @@ def neighbor_table(name: str, repeat: int) -> NeighborTable:
     site_keys = keys(positions)
     index = {tuple(k): i for i, k in enumerate(site_keys)}
     target_keys = keys((positions[:, None, :] + site_vectors).reshape(-1, 3))
-    neighbors = np.array([index[tuple(k)] for k in target_keys], dtype=np.int32).reshape(n_sites, z)
-    return NeighborTable(name, dimension, neighbors, site_vectors, float(jump))
+    neighbours = np.array([index[tuple(k)] for k in target_keys], dtype=np.int32).reshape(n_sites, z)
+    return NeighbourTable(name, dimension, neighbours, site_vectors, float(jump))

@@ -17,7 +17,7 @@ from numba import njit
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_finite, check_seed, check_spins
 
 
-@njit(cache=True, fastmath=True, inline="always")
+@njit(cache=True, inline="always")
 def local_field(spins, site, tables):
     """:math:`h_i = \\partial E / \\partial \\sigma_i` (E is linear in each spin): a flip changes E by -2 sigma_i h_i."""
     # spins carries a trailing +1 sentinel that padded table entries point at
@@ -35,7 +35,7 @@ def local_field(spins, site, tables):
     return field
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def _flip_energy_change(spins, site, tables):
     return -2.0 * spins[site] * local_field(spins, site, tables)
 

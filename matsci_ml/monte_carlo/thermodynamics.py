@@ -53,19 +53,19 @@ def heat_capacity(energies, kT: float, n_sites: int, discard: float = 0.25) -> f
     return float(np.var(e) / (kT**2 * n_sites))
 
 
-def warren_cowley(spins, neighbors) -> float:
+def warren_cowley(spins, neighbours) -> float:
     """First-shell Warren-Cowley parameter :math:`\\alpha_1` of a configuration.
 
-    ``neighbors`` is an (n_sites, z) array of nearest neighbours (e.g. ``neighbor_table("fcc", n).neighbors``).
+    ``neighbours`` is an (n_sites, z) array of nearest neighbours (e.g. ``neighbour_table("fcc", n).neighbours``).
     """
     spins = np.asarray(spins, dtype=float)
-    neighbors = np.asarray(neighbors)
-    if neighbors.ndim != 2 or neighbors.shape[0] != spins.shape[0]:
-        raise ValueError(f"neighbors must have shape (n_sites, z) with n_sites = {spins.shape[0]}, got {neighbors.shape}")
+    neighbours = np.asarray(neighbours)
+    if neighbours.ndim != 2 or neighbours.shape[0] != spins.shape[0]:
+        raise ValueError(f"neighbours must have shape (n_sites, z) with n_sites = {spins.shape[0]}, got {neighbours.shape}")
     mean = spins.mean()
     if abs(mean) == 1.0:
         raise ValueError("short-range order is undefined for a pure element (all sites the same)")
-    pair = float(np.mean(spins[:, None] * spins[neighbors]))
+    pair = float(np.mean(spins[:, None] * spins[neighbours]))
     return (pair - mean**2) / (1 - mean**2)
 
 

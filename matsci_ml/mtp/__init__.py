@@ -11,7 +11,7 @@ from __future__ import annotations
 from matsci_ml.mtp.basis import MomentBasis, enumerate_contractions
 from matsci_ml.mtp.calculator import CloseContactError, MTPCalculator
 from matsci_ml.mtp.mtp_file import MTPFileError, read_mtp, write_mtp
-from matsci_ml.mtp.neighbors import minimum_distance
+from matsci_ml.mtp.neighbours import minimum_distance
 from matsci_ml.mtp.potential import MomentTensorPotential
 from matsci_ml.mtp.training import Dataset, MTPTrainer, errors, fit_linear, train_ensemble
 

@@ -8,7 +8,7 @@ import numpy as np
 from ase.calculators.calculator import Calculator, PropertyNotImplementedError, all_changes
 
 from matsci_ml.mtp.kernels import mtp_energy_forces
-from matsci_ml.mtp.neighbors import PairList
+from matsci_ml.mtp.neighbours import PairList
 from matsci_ml.mtp.potential import MomentTensorPotential
 
 CLOSE_CONTACT_POLICIES = ("error", "warn", "ignore")

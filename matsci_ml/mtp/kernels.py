@@ -1,13 +1,15 @@
-"""Numba kernels of the MTP: energies, forces and virials, and the gradient of the training loss.
+r"""Numba kernels of the MTP: energies, forces and virials, and the gradient of the training loss.
 
 Every kernel works on one configuration given as a pair list in CSR form: the pairs of atom ``i``
 are ``first[i]:first[i+1]``, each with its neighbour ``j`` and vector :math:`d = r_j - r_i` (A),
-built by :mod:`matsci_ml.mtp.neighbors`. The Python wrappers validate every array before a kernel
-sees it; the kernels do not bounds-check.
+built by :mod:`matsci_ml.mtp.neighbours`. The Python wrappers validate every array before a kernel
+sees it (and keep them read-only); the kernels do not bounds-check. Every kernel starts from the same forward
+pass of a neighbourhood, :func:`_site_moments`; the kernels over a whole dataset, one configuration per
+parallel task, are in :mod:`matsci_ml.mtp.dataset_kernels`.
 
 Forces use reverse mode, as mlip-2 does: one forward sweep for the moments, one backward sweep for
-:math:`\\partial V/\\partial m_\\alpha`, then one pass over the neighbours. The loss gradient needs
-:math:`\\partial F/\\partial\\theta`; it is obtained as the parameter gradient of the *directional*
+:math:`\partial V/\partial m_\alpha`, then one pass over the neighbours. The loss gradient needs
+:math:`\partial F/\partial\theta`; it is obtained as the parameter gradient of the *directional*
 derivative of :math:`E` along the force and stress residuals (forward-over-reverse), so one
 configuration costs about three energy evaluations whatever the number of parameters.
 """
@@ -20,7 +22,7 @@ from numba import njit, prange
 
 @njit(cache=True, inline="always")
 def _chebyshev(r, r_min, r_max, scaling, q, dq):
-    """:math:`Q_\\beta(r) = s T_\\beta(\\xi)(R_c - r)^2` and :math:`dQ_\\beta/dr`, for all beta."""
+    r""":math:`Q_\beta(r) = s T_\beta(\xi)(R_c - r)^2` and :math:`dQ_\beta/dr`, for all beta."""
     size = q.shape[0]
     if r >= r_max:  # beyond the cutoff (pairs kept in a Verlet skin)
         for b in range(size):
@@ -86,43 +88,56 @@ def _max_power(basic):
 
 
 @njit(cache=True)
+def _buffers(first, radial_coeffs, basic, n_alpha):
+    """Work arrays of :func:`_site_moments` for the largest neighbourhood of a configuration."""
+    n_mu, n_beta = radial_coeffs.shape[2], radial_coeffs.shape[3]
+    max_nb = _max_neighbours(first)
+    return (np.zeros(n_alpha), np.zeros(n_beta), np.zeros(n_beta), np.zeros((max_nb, n_mu)), np.zeros((max_nb, n_mu)),
+            np.zeros((max_nb, 3)), np.zeros((max_nb, 3, _max_power(basic) + 1)), np.zeros(max_nb))
+
+
+@njit(cache=True, inline="always")
+def _site_moments(i, types, first, neighbours, vectors, radial_coeffs, basic, times, r_min, r_max, scaling,
+                  values, q, dq, f, df, unit, powers, rs):
+    r"""The forward pass of one neighbourhood, shared by every kernel: the radial functions, unit vectors and
+    their powers of each pair ``p`` of atom ``i`` (into ``f[p]``, ``df[p]``, ``unit[p]``, ``powers[p]``,
+    ``rs[p]``), then the moments :math:`M_lpha(n_i)` (into ``values``): the basic ones
+    :math:`\sum_p f_\mu(r_p)\, u_x^a u_y^b u_z^c`, then the contractions of ``times``, each of which reads only
+    moments completed before it. Returns the number of neighbours."""
+    ti = types[i]
+    start = first[i]
+    n_nb = first[i + 1] - start
+    values[:] = 0.0
+    for p in range(n_nb):
+        tj = types[neighbours[start + p]]
+        rs[p] = _pair_setup(vectors[start + p], radial_coeffs[ti, tj], r_min, r_max, scaling, q, dq,
+                            f[p], df[p], unit[p], powers[p])
+        for a in range(basic.shape[0]):
+            values[a] += f[p, basic[a, 0]] * powers[p, 0, basic[a, 1]] * powers[p, 1, basic[a, 2]] \
+                * powers[p, 2, basic[a, 3]]
+    for t in range(times.shape[0]):
+        values[times[t, 3]] += times[t, 2] * values[times[t, 0]] * values[times[t, 1]]
+    return n_nb
+
+
+@njit(cache=True)
 def mtp_energy_forces(types, first, neighbours, vectors, radial_coeffs, species_coeffs, moment_coeffs,
                       basic, times, mapping, n_alpha, r_min, r_max, scaling):
-    """Site energies (eV), forces (eV/A) and virial :math:`\\sum_p d_p \\otimes \\partial E/\\partial d_p` (eV).
+    r"""Site energies (eV), forces (eV/A) and virial :math:`\sum_p d_p \otimes \partial E/\partial d_p` (eV).
 
     The virial divided by the volume is ASE's stress.
     """
     n_atoms = types.shape[0]
-    n_beta = radial_coeffs.shape[3]
-    n_mu = radial_coeffs.shape[2]
-    max_pow = _max_power(basic) + 1
     energies = np.zeros(n_atoms)
     forces = np.zeros((n_atoms, 3))
     virial = np.zeros((3, 3))
-    values = np.zeros(n_alpha)
     grad = np.zeros(n_alpha)
-    q = np.zeros(n_beta)
-    dq = np.zeros(n_beta)
-    max_nb = _max_neighbours(first)
-    f = np.zeros((max_nb, n_mu))
-    df = np.zeros((max_nb, n_mu))
-    unit = np.zeros((max_nb, 3))
-    powers = np.zeros((max_nb, 3, max_pow))
-    rs = np.zeros(max_nb)
+    values, q, dq, f, df, unit, powers, rs = _buffers(first, radial_coeffs, basic, n_alpha)
     for i in range(n_atoms):
         ti = types[i]
         start = first[i]
-        n_nb = first[i + 1] - start
-        values[:] = 0.0
-        for p in range(n_nb):
-            tj = types[neighbours[start + p]]
-            rs[p] = _pair_setup(vectors[start + p], radial_coeffs[ti, tj], r_min, r_max, scaling, q, dq,
-                                f[p], df[p], unit[p], powers[p])
-            for a in range(basic.shape[0]):
-                values[a] += f[p, basic[a, 0]] * powers[p, 0, basic[a, 1]] * powers[p, 1, basic[a, 2]] \
-                    * powers[p, 2, basic[a, 3]]
-        for t in range(times.shape[0]):
-            values[times[t, 3]] += times[t, 2] * values[times[t, 0]] * values[times[t, 1]]
+        n_nb = _site_moments(i, types, first, neighbours, vectors, radial_coeffs, basic, times, r_min, r_max,
+                             scaling, values, q, dq, f, df, unit, powers, rs)
         e = species_coeffs[ti]
         grad[:] = 0.0
         for k in range(mapping.shape[0]):
@@ -175,7 +190,7 @@ def mtp_energy_forces(types, first, neighbours, vectors, radial_coeffs, species_
 
 @njit(cache=True, inline="always")
 def _monomial_along(powers, ax, ay, az, t, ut):
-    """Monomial :math:`u_x^a u_y^b u_z^c` of a pair's unit vector and :math:`r\,d/d\epsilon` of it along
+    r"""Monomial :math:`u_x^a u_y^b u_z^c` of a pair's unit vector and :math:`r\,d/d\epsilon` of it along
     the displacement ``t`` of the pair vector (``ut`` = u.t)."""
     px, py, pz = powers[0, ax], powers[1, ay], powers[2, az]
     mono = px * py * pz
@@ -190,7 +205,7 @@ def _monomial_along(powers, ax, ay, az, t, ut):
 
 
 @njit(cache=True)
-def _config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, species_coeffs, moment_coeffs,
+def config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, species_coeffs, moment_coeffs,
                           basic, times, mapping, n_alpha, r_min, r_max, scaling,
                           energy_ref, forces_ref, virial_ref, w_energy, w_forces, w_virial, gradient):
     """Loss of one configuration; adds its gradient (moment, species, radial order) into ``gradient``.
@@ -216,36 +231,24 @@ def _config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, spec
     n_m = moment_coeffs.shape[0]
     n_s = species_coeffs.shape[0]
     S, _, n_mu, n_beta = radial_coeffs.shape
-    max_pow = _max_power(basic) + 1
     ce = 2.0 * w_energy * d_energy  # coefficient of dE/dtheta
     # tangent per pair: t_p = 2 w_s dW^T d_p - 2 w_f (dF_j - dF_i); loss gradient += d(sum_p g_p.t_p)/dtheta
-    values = np.zeros(n_alpha)
+    values, q, dq, f, df, unit, powers, rs = _buffers(first, radial_coeffs, basic, n_alpha)
     tang = np.zeros(n_alpha)
     grad = np.zeros(n_alpha)
     gtan = np.zeros(n_alpha)
-    q = np.zeros(n_beta)
-    dq = np.zeros(n_beta)
-    max_nb = _max_neighbours(first)
-    f = np.zeros((max_nb, n_mu))
-    df = np.zeros((max_nb, n_mu))
-    unit = np.zeros((max_nb, 3))
-    powers = np.zeros((max_nb, 3, max_pow))
-    rs = np.zeros(max_nb)
-    tp = np.zeros((max_nb, 3))
-    ut = np.zeros(max_nb)
+    tp = np.zeros((rs.shape[0], 3))
+    ut = np.zeros(rs.shape[0])
     y = np.zeros(n_mu)
     x = np.zeros(n_mu)
     for i in range(n_atoms):
         ti = types[i]
         start = first[i]
-        n_nb = first[i + 1] - start
-        values[:] = 0.0
+        n_nb = _site_moments(i, types, first, neighbours, vectors, radial_coeffs, basic, times, r_min, r_max,
+                             scaling, values, q, dq, f, df, unit, powers, rs)
         tang[:] = 0.0
         for p in range(n_nb):
             j = neighbours[start + p]
-            tj = types[j]
-            rs[p] = _pair_setup(vectors[start + p], radial_coeffs[ti, tj], r_min, r_max, scaling, q, dq,
-                                f[p], df[p], unit[p], powers[p])
             for k in range(3):
                 t = -2.0 * w_forces * (d_forces[j, k] - d_forces[i, k])
                 for l in range(3):
@@ -255,12 +258,10 @@ def _config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, spec
             for a in range(basic.shape[0]):
                 mu = basic[a, 0]
                 mono, dmono = _monomial_along(powers[p], basic[a, 1], basic[a, 2], basic[a, 3], tp[p], ut[p])
-                values[a] += f[p, mu] * mono
                 # directional derivative of f_mu(r) mono(u) along t_p
                 tang[a] += df[p, mu] * ut[p] * mono + f[p, mu] * dmono / rs[p]
         for t in range(times.shape[0]):
             a, b, m, c = times[t, 0], times[t, 1], times[t, 2], times[t, 3]
-            values[c] += m * values[a] * values[b]
             tang[c] += m * (tang[a] * values[b] + values[a] * tang[b])
         grad[:] = 0.0
         gtan[:] = 0.0
@@ -295,96 +296,39 @@ def _config_loss_gradient(types, first, neighbours, vectors, radial_coeffs, spec
     return loss
 
 
-@njit(cache=True, parallel=True)
-def dataset_loss_gradient(config_atoms, config_pairs, types, first, neighbours, vectors, radial_coeffs,
-                          species_coeffs, moment_coeffs, basic, times, mapping, n_alpha, r_min, r_max, scaling,
-                          energy_ref, forces_ref, virial_ref, w_energy, w_forces, w_virial):
-    """Loss and its gradient summed over configurations (run in parallel, one configuration per task).
-
-    ``config_atoms`` / ``config_pairs`` are offsets (n_configs + 1) into the concatenated per-atom and
-    per-pair arrays; ``first`` holds per-configuration local offsets.
-    """
-    n_configs = config_atoms.shape[0] - 1
-    n_params = moment_coeffs.shape[0] + species_coeffs.shape[0] + radial_coeffs.size
-    losses = np.zeros(n_configs)
-    gradients = np.zeros((n_configs, n_params))
-    for c in prange(n_configs):
-        a0, a1 = config_atoms[c], config_atoms[c + 1]
-        p0, p1 = config_pairs[c], config_pairs[c + 1]
-        losses[c] = _config_loss_gradient(
-            types[a0:a1], first[a0 + c:a1 + c + 1], neighbours[p0:p1], vectors[p0:p1], radial_coeffs,
-            species_coeffs, moment_coeffs, basic, times, mapping, n_alpha, r_min, r_max, scaling,
-            energy_ref[c], forces_ref[a0:a1], virial_ref[c], w_energy[c], w_forces[c], w_virial[c], gradients[c])
-    return losses.sum(), gradients.sum(axis=0)
-
-
-@njit(cache=True, parallel=True)
-def dataset_predictions(config_atoms, config_pairs, types, first, neighbours, vectors, radial_coeffs,
-                        species_coeffs, moment_coeffs, basic, times, mapping, n_alpha, r_min, r_max, scaling):
-    """Energies (n_configs,), forces (n_atoms_total, 3) and virials (n_configs, 3, 3) of a dataset."""
-    n_configs = config_atoms.shape[0] - 1
-    energies = np.zeros(n_configs)
-    forces = np.zeros((types.shape[0], 3))
-    virials = np.zeros((n_configs, 3, 3))
-    for c in prange(n_configs):
-        a0, a1 = config_atoms[c], config_atoms[c + 1]
-        p0, p1 = config_pairs[c], config_pairs[c + 1]
-        e, fo, w = mtp_energy_forces(types[a0:a1], first[a0 + c:a1 + c + 1], neighbours[p0:p1], vectors[p0:p1],
-                                     radial_coeffs, species_coeffs, moment_coeffs, basic, times, mapping,
-                                     n_alpha, r_min, r_max, scaling)
-        energies[c] = e.sum()
-        forces[a0:a1] = fo
-        virials[c] = w
-    return energies, forces, virials
-
-
 @njit(cache=True)
 def basis_jacobian(types, first, neighbours, vectors, radial_coeffs, basic, times, mapping, n_alpha,
                    r_min, r_max, scaling):
-    """Linear design of one configuration (forward mode): everything the energy, forces and virial
+    r"""Linear design of one configuration (forward mode): everything the energy, forces and virial
     depend on when the radial functions are fixed.
 
     Returns
     -------
     site_basis : (n_atoms, n_basis)
-        :math:`B_\\alpha(n_i)`; ``site_basis.sum(0)`` is the energy row of the moment coefficients.
+        :math:`B_\alpha(n_i)`; ``site_basis.sum(0)`` is the energy row of the moment coefficients.
     forces : (n_basis, n_atoms, 3)
-        :math:`-\\partial \\sum_i B_\\alpha(n_i) / \\partial r_j`.
+        :math:`-\partial \sum_i B_\alpha(n_i) / \partial r_j`.
     virial : (n_basis, 3, 3)
-        :math:`\\sum_p d_p \\otimes \\partial \\sum_i B_\\alpha(n_i)/\\partial d_p`.
+        :math:`\sum_p d_p \otimes \partial \sum_i B_\alpha(n_i)/\partial d_p`.
     """
     n_atoms = types.shape[0]
     n_basis = mapping.shape[0]
-    n_beta = radial_coeffs.shape[3]
-    n_mu = radial_coeffs.shape[2]
-    max_pow = _max_power(basic) + 1
     site_basis = np.zeros((n_atoms, n_basis))
     forces = np.zeros((n_basis, n_atoms, 3))
     virial = np.zeros((n_basis, 3, 3))
-    values = np.zeros(n_alpha)
-    q = np.zeros(n_beta)
-    dq = np.zeros(n_beta)
-    max_nb = _max_neighbours(first)
-    jac = np.zeros((n_alpha, max_nb, 3))
-    f = np.zeros((max_nb, n_mu))
-    df = np.zeros((max_nb, n_mu))
-    unit = np.zeros((max_nb, 3))
-    powers = np.zeros((max_nb, 3, max_pow))
+    values, q, dq, f, df, unit, powers, rs = _buffers(first, radial_coeffs, basic, n_alpha)
+    jac = np.zeros((n_alpha, rs.shape[0], 3))
     for i in range(n_atoms):
-        ti = types[i]
         start = first[i]
-        n_nb = first[i + 1] - start
-        values[:] = 0.0
+        n_nb = _site_moments(i, types, first, neighbours, vectors, radial_coeffs, basic, times, r_min, r_max,
+                             scaling, values, q, dq, f, df, unit, powers, rs)
         jac[:, :n_nb, :] = 0.0
         for p in range(n_nb):
-            tj = types[neighbours[start + p]]
-            r = _pair_setup(vectors[start + p], radial_coeffs[ti, tj], r_min, r_max, scaling, q, dq,
-                            f[p], df[p], unit[p], powers[p])
+            r = rs[p]
             for a in range(basic.shape[0]):
                 mu, ax, ay, az = basic[a, 0], basic[a, 1], basic[a, 2], basic[a, 3]
                 px, py, pz = powers[p, 0, ax], powers[p, 1, ay], powers[p, 2, az]
                 mono = px * py * pz
-                values[a] += f[p, mu] * mono
                 radial_part = mono * (df[p, mu] - (ax + ay + az) * f[p, mu] / r)
                 fr = f[p, mu] / r
                 for k in range(3):
@@ -399,7 +343,6 @@ def basis_jacobian(types, first, neighbours, vectors, radial_coeffs, basic, time
             a, b, m, c = times[t, 0], times[t, 1], times[t, 2], times[t, 3]
             va = values[a]
             vb = values[b]
-            values[c] += m * va * vb
             for p in range(n_nb):
                 for k in range(3):
                     jac[c, p, k] += m * (jac[a, p, k] * vb + va * jac[b, p, k])
@@ -417,68 +360,22 @@ def basis_jacobian(types, first, neighbours, vectors, radial_coeffs, basic, time
     return site_basis, forces, virial
 
 
-@njit(cache=True, parallel=True)
-def dataset_design(config_atoms, config_pairs, row_offsets, types, first, neighbours, vectors, radial_coeffs,
-                   basic, times, mapping, n_alpha, r_min, r_max, scaling, n_species):
-    """Unweighted linear design of a dataset: per configuration the energy row, 3N force rows and 9
-    virial rows, columns (moment coefficients, species coefficients); configurations in parallel."""
-    n_configs = config_atoms.shape[0] - 1
-    n_basis = mapping.shape[0]
-    design = np.zeros((row_offsets[n_configs], n_basis + n_species))
-    for c in prange(n_configs):
-        a0, a1 = config_atoms[c], config_atoms[c + 1]
-        p0, p1 = config_pairs[c], config_pairs[c + 1]
-        t = types[a0:a1]
-        site_basis, forces, virial = basis_jacobian(t, first[a0 + c:a1 + c + 1], neighbours[p0:p1], vectors[p0:p1],
-                                                    radial_coeffs, basic, times, mapping, n_alpha, r_min, r_max,
-                                                    scaling)
-        n = a1 - a0
-        r = row_offsets[c]
-        for s in range(n_basis):
-            design[r, s] = site_basis[:, s].sum()
-            for i in range(n):
-                for k in range(3):
-                    design[r + 1 + 3 * i + k, s] = forces[s, i, k]
-            for k in range(3):
-                for l in range(3):
-                    design[r + 1 + 3 * n + 3 * k + l, s] = virial[s, k, l]
-        for i in range(n):
-            design[r, n_basis + t[i]] += 1.0
-    return design
-
-
 @njit(cache=True)
 def site_basis_values(types, first, neighbours, vectors, radial_coeffs, basic, times, mapping, n_alpha,
                       r_min, r_max, scaling):
-    """:math:`B_\\alpha(n_i)` of every atomic neighbourhood, (n_atoms, n_basis), without derivatives.
+    r""":math:`B_\alpha(n_i)` of every atomic neighbourhood, (n_atoms, n_basis), without derivatives.
 
-    The row of atom ``i`` is :math:`\\partial V(n_i)/\\partial \\xi_\\alpha`, the neighbourhood row of
+    The row of atom ``i`` is :math:`\partial V(n_i)/\partial \xi_\alpha`, the neighbourhood row of
     the extrapolation grade (:mod:`matsci_ml.active_learning`); about a third of the cost of
     :func:`basis_jacobian`.
     """
     n_atoms = types.shape[0]
     n_basis = mapping.shape[0]
-    n_beta = radial_coeffs.shape[3]
-    n_mu = radial_coeffs.shape[2]
-    max_pow = _max_power(basic) + 1
     out = np.zeros((n_atoms, n_basis))
-    values = np.zeros(n_alpha)
-    q = np.zeros(n_beta)
-    dq = np.zeros(n_beta)
-    f = np.zeros(n_mu)
-    df = np.zeros(n_mu)
-    unit = np.zeros(3)
-    powers = np.zeros((3, max_pow))
+    values, q, dq, f, df, unit, powers, rs = _buffers(first, radial_coeffs, basic, n_alpha)
     for i in range(n_atoms):
-        ti = types[i]
-        values[:] = 0.0
-        for p in range(first[i], first[i + 1]):
-            tj = types[neighbours[p]]
-            _pair_setup(vectors[p], radial_coeffs[ti, tj], r_min, r_max, scaling, q, dq, f, df, unit, powers)
-            for a in range(basic.shape[0]):
-                values[a] += f[basic[a, 0]] * powers[0, basic[a, 1]] * powers[1, basic[a, 2]] * powers[2, basic[a, 3]]
-        for t in range(times.shape[0]):
-            values[times[t, 3]] += times[t, 2] * values[times[t, 0]] * values[times[t, 1]]
+        _site_moments(i, types, first, neighbours, vectors, radial_coeffs, basic, times, r_min, r_max, scaling,
+                      values, q, dq, f, df, unit, powers, rs)
         for s in range(n_basis):
             out[i, s] = values[mapping[s]]
     return out

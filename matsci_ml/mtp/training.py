@@ -29,8 +29,8 @@ from scipy.optimize import minimize
 from matsci_ml.atomistic.estimators import PotentialTrainerMixin
 from matsci_ml.atomistic.metrics import error_metrics
 from matsci_ml.mtp.calculator import check_structure
-from matsci_ml.mtp.kernels import dataset_design, dataset_loss_gradient, dataset_predictions
-from matsci_ml.mtp.neighbors import pair_data
+from matsci_ml.mtp.dataset_kernels import dataset_design, dataset_loss_gradient, dataset_predictions
+from matsci_ml.mtp.neighbours import pair_data
 from matsci_ml.progress import finish_bar, progress_bar
 from matsci_ml.mtp.potential import MomentTensorPotential
 
@@ -218,7 +218,7 @@ class MTPTrainer(PotentialTrainerMixin):
         Basis level (8, 10, 16, 20 ...).
     min_dist, max_dist : float
         :math:`R_\\min` and :math:`R_\\mathrm{cut}` (A). ``min_dist`` must lie below the shortest distance in
-        the data (check it with :func:`matsci_ml.mtp.neighbors.minimum_distance`).
+        the data (check it with :func:`matsci_ml.mtp.neighbours.minimum_distance`).
     radial_basis_size : int
     energy_weight, force_weight, stress_weight : float
         :math:`w_e, w_f, w_s` of the loss.

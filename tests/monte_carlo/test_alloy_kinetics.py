@@ -7,16 +7,16 @@ import itertools
 import numpy as np
 import pytest
 
-from matsci_ml.monte_carlo import ClusterHamiltonian, nearest_neighbour_hamiltonian, neighbor_table
+from matsci_ml.monte_carlo import ClusterHamiltonian, nearest_neighbour_hamiltonian, neighbour_table
 from matsci_ml.monte_carlo.alloy_kinetics import _energy_with_vacancy, alloy_vacancy_kmc
 
 
 def test_time_average_equals_the_canonical_average():
     # 4x4 square lattice, 1 vacancy, 7 A and 8 B atoms, NN ordering interaction: 102,960 states enumerated
-    table = neighbor_table("square", 4)
+    table = neighbour_table("square", 4)
     n, kT, coupling = table.n_sites, 0.04, 0.03
-    hamiltonian = nearest_neighbour_hamiltonian(table.neighbors, coupling)
-    bonds = np.array(sorted({(min(i, int(j)), max(i, int(j))) for i in range(n) for j in table.neighbors[i]}))
+    hamiltonian = nearest_neighbour_hamiltonian(table.neighbours, coupling)
+    bonds = np.array(sorted({(min(i, int(j)), max(i, int(j))) for i in range(n) for j in table.neighbours[i]}))
     states = []
     for vacancy in range(n):
         others = [s for s in range(n) if s != vacancy]
@@ -39,7 +39,7 @@ def test_time_average_equals_the_canonical_average():
 
 
 def test_without_interactions_atoms_diffuse_with_the_fcc_correlation_factor():
-    table = neighbor_table("fcc", 10)
+    table = neighbour_table("fcc", 10)
     flat = ClusterHamiltonian.from_clusters(table.n_sites, [(0.0, [(0, 1)])])
     factors = []
     for seed in range(6):
@@ -52,13 +52,13 @@ def test_without_interactions_atoms_diffuse_with_the_fcc_correlation_factor():
 
 
 def test_bad_input_is_rejected():
-    table = neighbor_table("sc", 4)
-    hamiltonian = nearest_neighbour_hamiltonian(table.neighbors, 0.01)
+    table = neighbour_table("sc", 4)
+    hamiltonian = nearest_neighbour_hamiltonian(table.neighbours, 0.01)
     spins = np.ones(table.n_sites)
     with pytest.raises(ValueError, match="vacancy must be"):
         alloy_vacancy_kmc(hamiltonian, table, spins, table.n_sites, kT=0.1, n_events=10)
     with pytest.raises(ValueError, match="same supercell"):
-        alloy_vacancy_kmc(hamiltonian, neighbor_table("sc", 5), np.ones(125), 0, kT=0.1, n_events=10)
+        alloy_vacancy_kmc(hamiltonian, neighbour_table("sc", 5), np.ones(125), 0, kT=0.1, n_events=10)
     with pytest.raises(ValueError, match="positive"):
         alloy_vacancy_kmc(hamiltonian, table, spins, 0, kT=0.0, n_events=10)
     with pytest.raises(ValueError, match=r"\+1 or -1"):
@@ -75,6 +75,6 @@ def test_energy_bookkeeping_with_triplets_and_quadruplets():
     cell.symbols = np.random.default_rng(0).choice(["Cu", "Pt"], len(cell))
     ecis = np.random.default_rng(1).normal(scale=0.02, size=space.n_parameters)
     hamiltonian = space.hamiltonian(cell, ecis)
-    run = alloy_vacancy_kmc(hamiltonian, neighbor_table("fcc", 4), space.occupations(cell), 5, kT=0.05,
+    run = alloy_vacancy_kmc(hamiltonian, neighbour_table("fcc", 4), space.occupations(cell), 5, kT=0.05,
                             n_events=50_000, lattice_constant=4.0, seed=3)
     assert run.energy == pytest.approx(_energy_with_vacancy(hamiltonian, run.spins), abs=1e-8)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matsci_ml.monte_carlo import ClusterHamiltonian, nearest_neighbour_hamiltonian, neighbor_table
+from matsci_ml.monte_carlo import ClusterHamiltonian, nearest_neighbour_hamiltonian, neighbour_table
 from matsci_ml.monte_carlo.alloy_kinetics import VacancyKMC
 from matsci_ml.monte_carlo.kinetic import vacancy_diffusion
 from matsci_ml.monte_carlo.metropolis import metropolis_flips, metropolis_swaps
@@ -13,12 +13,12 @@ from matsci_ml.monte_carlo.metropolis import metropolis_flips, metropolis_swaps
 
 @pytest.fixture(scope="module")
 def table():
-    return neighbor_table("fcc", 3)          # 108 sites
+    return neighbour_table("fcc", 3)          # 108 sites
 
 
 @pytest.fixture(scope="module")
 def hamiltonian(table):
-    return nearest_neighbour_hamiltonian(table.neighbors, 0.01)
+    return nearest_neighbour_hamiltonian(table.neighbours, 0.01)
 
 
 def _spins(n, seed=0):
@@ -28,7 +28,7 @@ def _spins(n, seed=0):
 @pytest.mark.parametrize("value", [np.nan, np.inf])
 def test_non_finite_interactions_are_refused(table, value):
     with pytest.raises(ValueError, match="cluster interactions .* must be finite"):
-        nearest_neighbour_hamiltonian(table.neighbors, value)
+        nearest_neighbour_hamiltonian(table.neighbours, value)
     with pytest.raises(ValueError, match="constant term must be finite"):
         ClusterHamiltonian.from_clusters(4, [(0.1, [(0, 1)])], constant=value)
 
@@ -83,12 +83,12 @@ def test_kmc_barrier_and_seed(hamiltonian, table):
 
 
 def test_kmc_refuses_a_table_whose_sites_are_numbered_differently(hamiltonian, table):
-    from matsci_ml.monte_carlo.lattices import NeighborTable
+    from matsci_ml.monte_carlo.lattices import NeighbourTable
 
     order = np.random.default_rng(0).permutation(table.n_sites)
     inverse = np.argsort(order)
-    shuffled = NeighborTable(table.name, table.dimension, inverse[table.neighbors[order]].astype(np.int32),
+    shuffled = NeighbourTable(table.name, table.dimension, inverse[table.neighbours[order]].astype(np.int32),
                              table.vectors[order], table.jump)
-    VacancyKMC(nearest_neighbour_hamiltonian(shuffled.neighbors, 0.01), shuffled)    # consistent: accepted
+    VacancyKMC(nearest_neighbour_hamiltonian(shuffled.neighbours, 0.01), shuffled)    # consistent: accepted
     with pytest.raises(ValueError, match="number the sites differently"):
         VacancyKMC(hamiltonian, shuffled)

@@ -175,11 +175,11 @@ def test_fcc_nearest_neighbour_antiferromagnet_orders_between_1_72_and_1_80():
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    from matsci_ml.monte_carlo import nearest_neighbour_hamiltonian, neighbor_table
+    from matsci_ml.monte_carlo import nearest_neighbour_hamiltonian, neighbour_table
 
     size = 8
-    table = neighbor_table("fcc", size)
-    hamiltonian = nearest_neighbour_hamiltonian(table.neighbors, 1.0)
+    table = neighbour_table("fcc", size)
+    hamiltonian = nearest_neighbour_hamiltonian(table.neighbours, 1.0)
     sublattice = np.arange(table.n_sites) % 4               # the 4 simple-cubic sublattices of fcc
     ordered = np.where((sublattice == 0) | (sublattice == 3), 1, -1)   # L1_0, layers along z
     assert hamiltonian.energy(ordered) / table.n_sites == pytest.approx(-2.0)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from ase.build import bulk
 
-from matsci_ml.monte_carlo import (ClusterHamiltonian, heat_capacity, metropolis_flips, neighbor_table,
+from matsci_ml.monte_carlo import (ClusterHamiltonian, heat_capacity, metropolis_flips, neighbour_table,
                                    simulated_annealing, warren_cowley)
 
 
@@ -25,26 +25,26 @@ def test_heat_capacity_matches_exact_enumeration():
 
 
 def test_warren_cowley_limits():
-    table = neighbor_table("fcc", 4)
+    table = neighbour_table("fcc", 4)
     l10 = bulk("Cu", "fcc", a=1.0, cubic=True).repeat(4)
     spins = np.where(np.isclose(l10.positions[:, 2] % 1.0, 0.0), 1, -1)   # alternating (001) layers
-    assert warren_cowley(spins, table.neighbors) == pytest.approx(-1 / 3)
+    assert warren_cowley(spins, table.neighbours) == pytest.approx(-1 / 3)
     segregated = np.where(l10.positions[:, 2] < 2.0, 1, -1)                # two slabs
-    assert warren_cowley(segregated, table.neighbors) > 0.6
+    assert warren_cowley(segregated, table.neighbours) > 0.6
     random = np.random.default_rng(0).choice([1, -1], size=table.n_sites)
-    assert abs(warren_cowley(random, table.neighbors)) < 0.03
+    assert abs(warren_cowley(random, table.neighbours)) < 0.03
     with pytest.raises(ValueError, match="pure element"):
-        warren_cowley(np.ones(table.n_sites), table.neighbors)
+        warren_cowley(np.ones(table.n_sites), table.neighbours)
     with pytest.raises(ValueError, match="shape"):
-        warren_cowley(random, table.neighbors[:10])
+        warren_cowley(random, table.neighbours[:10])
 
 
 def test_annealing_finds_the_antiferromagnetic_ground_state():
     # square-lattice antiferromagnet at x = 1/2: the ground state is the checkerboard, E/N = -2|J|
     from matsci_ml.monte_carlo import nearest_neighbour_hamiltonian
 
-    table = neighbor_table("square", 8)
-    hamiltonian = nearest_neighbour_hamiltonian(table.neighbors, 1.0)
+    table = neighbour_table("square", 8)
+    hamiltonian = nearest_neighbour_hamiltonian(table.neighbours, 1.0)
     spins = np.repeat(np.array([1, -1], dtype=np.int8), table.n_sites // 2)
     final, steps = simulated_annealing(hamiltonian, spins, np.linspace(4.0, 0.2, 12), n_sweeps=400, seed=1)
     assert hamiltonian.energy(final) / table.n_sites == pytest.approx(-2.0)

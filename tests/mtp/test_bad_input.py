@@ -8,7 +8,7 @@ from ase.build import bulk
 from ase.calculators.singlepoint import SinglePointCalculator
 
 from matsci_ml.mtp import CloseContactError, Dataset, MomentTensorPotential, MTPCalculator
-from matsci_ml.mtp.neighbors import PairList
+from matsci_ml.mtp.neighbours import PairList
 
 
 @pytest.fixture
