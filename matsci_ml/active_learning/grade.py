@@ -53,6 +53,8 @@ def neighbourhood_rows(potential: MomentTensorPotential, atoms: Atoms) -> np.nda
     else:
         check_structure(atoms)
         first, neighbours, vectors = pair_data(atoms, p.max_dist)
+        if len(vectors) and (vectors**2).sum(axis=1).min() < 1e-16:
+            raise ValueError("two atoms sit at the same place (a duplicated atom): the grade is not defined there")
     basis = site_basis_values(types, first, neighbours, vectors, p.radial_coeffs, p.alpha_index_basic,
                               p.alpha_index_times, p.alpha_moment_mapping, p.alpha_moments_count, p.min_dist,
                               p.max_dist, p.scaling)

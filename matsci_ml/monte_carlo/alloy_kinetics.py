@@ -273,6 +273,8 @@ class VacancyKMC:
         self.hamiltonian, self.table = hamiltonian, table
         self.vectors = table.vectors * lattice_constant
         self.jump_tables = _jump_tables(hamiltonian, table.neighbours)
+        for array in (self.vectors, *self.jump_tables):       # read-only: the kernel indexes them unchecked
+            array.setflags(write=False)
 
     def run(self, spins, vacancy: int, *, kT: float, n_events: int, barrier=0.5, prefactor: float = 1e13,
             seed: int = 0) -> AlloyKMCRun:

@@ -27,6 +27,21 @@ class NeighbourTable:
     vectors: np.ndarray     # (n_sites, z, 3) float64, A
     jump: float             # nearest-neighbour distance, A
 
+    def __post_init__(self) -> None:
+        """Check the table once and make it read-only: the kinetic kernels index it without bounds checks."""
+        neighbours = np.ascontiguousarray(self.neighbours, dtype=np.int32)
+        vectors = np.ascontiguousarray(self.vectors, dtype=np.float64)
+        if neighbours.ndim != 2 or vectors.shape != (*neighbours.shape, 3):
+            raise ValueError(f"neighbours must be (n_sites, z) and vectors (n_sites, z, 3), got {neighbours.shape} and "
+                             f"{vectors.shape}")
+        if neighbours.size and (neighbours.min() < 0 or neighbours.max() >= len(neighbours)):
+            raise ValueError(f"neighbours refers to sites outside 0..{len(neighbours) - 1}")
+        if not np.isfinite(vectors).all():
+            raise ValueError("the bond vectors hold NaN or infinite values")
+        for name, array in (("neighbours", neighbours), ("vectors", vectors)):
+            array.setflags(write=False)
+            object.__setattr__(self, name, array)
+
     @property
     def n_sites(self) -> int:
         return self.neighbours.shape[0]

@@ -86,6 +86,9 @@ class Dataset:
             first, neighbours, vectors = pair_data(atoms, potential.max_dist)
             if len(vectors):
                 shortest = min(shortest, float(np.sqrt((vectors**2).sum(axis=1).min())))
+                if shortest < 1e-8:
+                    raise ValueError(f"configuration {index}: two atoms sit at the same place (a duplicated atom); "
+                                     f"no potential is defined there")
             parts["types"].append(types)
             parts["first"].append(first)
             parts["neighbours"].append(neighbours)

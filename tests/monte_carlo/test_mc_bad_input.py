@@ -92,3 +92,9 @@ def test_kmc_refuses_a_table_whose_sites_are_numbered_differently(hamiltonian, t
     VacancyKMC(nearest_neighbour_hamiltonian(shuffled.neighbours, 0.01), shuffled)    # consistent: accepted
     with pytest.raises(ValueError, match="number the sites differently"):
         VacancyKMC(hamiltonian, shuffled)
+
+
+def test_neighbour_table_and_kmc_tables_are_read_only(hamiltonian, table):
+    for array in (table.neighbours, table.vectors, *VacancyKMC(hamiltonian, table).jump_tables):
+        with pytest.raises(ValueError, match="read-only"):
+            array.flat[0] = 10**6

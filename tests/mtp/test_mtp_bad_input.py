@@ -102,3 +102,14 @@ def test_training_data_with_nan_positions_names_the_configuration(potential):
     bad.calc = good.calc
     with pytest.raises(ValueError, match="configuration 1: atoms"):
         Dataset.from_frames([good, bad], potential)
+
+
+def test_a_duplicated_atom_in_data_or_graded_structure(potential):
+    from matsci_ml.active_learning.grade import neighbourhood_rows
+
+    atoms = _mo()
+    atoms.positions[1] = atoms.positions[0]
+    with pytest.raises(ValueError, match="same place"):
+        neighbourhood_rows(potential, atoms)
+    with pytest.raises(ValueError, match="configuration 0: two atoms sit at the same place"):
+        Dataset.from_frames([_labelled(atoms)], potential)
