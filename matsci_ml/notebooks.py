@@ -73,10 +73,12 @@ def lesson_notebooks() -> list[Path]:
     return sorted(p for p in LESSONS_DIR.glob("*.ipynb") if not p.name.startswith("."))
 
 
-def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = False) -> NotebookRun:
+def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = False, workdir=None) -> NotebookRun:
     """Execute ``path`` top to bottom in a fresh kernel (outputs are not written back).
 
     ``solutions=True`` runs the solution version: every implementation exercise filled in with its solution.
+    ``workdir`` is the kernel's working directory (default: the notebook's folder), where a lesson writes what it
+    saves, such as the active-learning states in ``al_runs/``: a fresh folder gives a fresh run.
     """
     path = Path(path).resolve()
     try:
@@ -87,7 +89,7 @@ def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = Fal
     if solutions:
         notebook = solution_version(notebook)
     client = NotebookClient(notebook, timeout=cell_timeout_s, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(workdir or path.parent)}})
     sampler = _TreeMemorySampler()
     sampler.start()
     start = time.perf_counter()

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from matsci_ml.atomistic.hull import ConvexHull, convex_hull, formation_energies, formation_energy
+from matsci_ml.atomistic.hull import ConvexHull, convex_hull, formation_energies, formation_energy, hull_disagreement
 from matsci_ml.atomistic.metrics import error_metrics, prediction_errors
 from matsci_ml.atomistic.oracle import fresh_calculator, label, label_all, oracle_key, oracle_md_snapshots
 from matsci_ml.atomistic.properties import (EquationOfStateFit, cubic_elastic_constants, cubic_properties,
@@ -23,5 +23,5 @@ from matsci_ml.atomistic.units import EV_PER_A3_TO_GPA, KB_EV_PER_K
 __all__ = ["EV_PER_A3_TO_GPA", "KB_EV_PER_K", "RELAX_MODES", "ConvexHull", "EquationOfStateFit", "Relaxation",
            "Relaxations", "atoms_as_dict", "atoms_from_dict", "convex_hull", "cubic_elastic_constants",
            "cubic_properties", "equation_of_state", "error_metrics", "formation_energies", "formation_energy",
-           "fresh_calculator", "label", "label_all", "oracle_key", "oracle_md_snapshots", "prediction_errors",
+           "fresh_calculator", "hull_disagreement", "label", "label_all", "oracle_key", "oracle_md_snapshots", "prediction_errors",
            "relax", "relax_all", "thermalize"]

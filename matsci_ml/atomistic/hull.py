@@ -94,4 +94,13 @@ def convex_hull(concentration, mixing_energy, tolerance: float = 1e-6) -> Convex
     return ConvexHull(ground, x[ground], energy[ground], np.maximum(above, 0.0))
 
 
-__all__ = ["ConvexHull", "convex_hull", "formation_energies", "formation_energy"]
+def hull_disagreement(reference: ConvexHull, model: ConvexHull) -> tuple[float, float]:
+    """How far two hulls over the same structures disagree, each judged by the other's energies (eV/atom):
+    the largest distance, in the reference's energies, of a model vertex above the reference hull, and the
+    largest distance, in the model's energies, of a reference vertex above the model hull. Both are 0 when the
+    hulls have the same vertices; both small means any differing vertex is a near-degenerate one."""
+    return (float(reference.energy_above_hull[model.ground_states].max()),
+            float(model.energy_above_hull[reference.ground_states].max()))
+
+
+__all__ = ["ConvexHull", "convex_hull", "formation_energies", "formation_energy", "hull_disagreement"]

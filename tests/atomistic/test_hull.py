@@ -63,3 +63,16 @@ def test_formation_energies_need_both_references():
         formation_energies([bulk("Cu", "fcc", a=3.6), cu3pt], [0.0, -0.1], ("Cu", "Pt"))
     with pytest.raises(ValueError, match="only Cu and Pt"):
         formation_energies([bulk("Au", "fcc", a=4.1)], [0.0], ("Cu", "Pt"))
+
+
+def test_hull_disagreement_measures_each_hull_by_the_other():
+    from matsci_ml.atomistic import hull_disagreement
+
+    x = np.array([0.0, 0.5, 0.75, 0.8, 1.0])
+    reference = convex_hull(x, np.array([0.0, -0.10, -0.08, -0.067, 0.0]))   # 0.8: 3 meV below the 0.75-1 tie line
+    model = convex_hull(x, np.array([0.0, -0.10, -0.08, -0.062, 0.0]))       # 0.8: 2 meV above it
+    assert 0.8 in reference.concentration and 0.8 not in model.concentration
+    above_reference, above_model = hull_disagreement(reference, model)
+    assert above_reference == pytest.approx(0.0, abs=1e-12)        # every model vertex is on the reference hull
+    assert above_model == pytest.approx(0.080 * 0.2 / 0.25 - 0.062, abs=1e-9)   # 0.8 is 2 meV above the model's
+    assert hull_disagreement(reference, reference) == (0.0, 0.0)
