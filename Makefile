@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 # Two workers (pytest-xdist): the lessons run as notebooks in their own kernels, so the suite uses both cores
 # of a 2-core laptop; tests/conftest.py orders the longest first, one thread each. The numba kernels are compiled
 # into the disk cache once, before the workers start. The 12 slowest tests are listed at the end.
-PYTEST_ARGS ?= -n 2 --dist load --durations=12
+PYTEST_ARGS ?= -n 2 --dist load --maxschedchunk 1 --durations=12
 
 .PHONY: course test setup data
 

@@ -7,6 +7,8 @@ That is what a memory limit such as Binder's 2 GB applies to.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -88,7 +90,8 @@ def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = Fal
         return NotebookRun(path, False, 0.0, 0.0, f"{path}: {reason}")
     if solutions:
         notebook = solution_version(notebook)
-    client = NotebookClient(notebook, timeout=cell_timeout_s, kernel_name="python3",
+    sockets = tempfile.TemporaryDirectory(prefix="matsci-ml-kernel-")
+    client = NotebookClient(notebook, timeout=cell_timeout_s, km=_kernel_manager(Path(sockets.name)),
                             resources={"metadata": {"path": str(workdir or path.parent)}})
     sampler = _TreeMemorySampler()
     sampler.start()
@@ -100,7 +103,19 @@ def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = Fal
         error = _describe_failure(exc, cell_timeout_s)
     wall = time.perf_counter() - start
     sampler.stop()
+    sockets.cleanup()
     return NotebookRun(path, not error, wall, sampler.peak_bytes / 1e6, error, notebook, sampler.peak_cpu_s)
+
+
+def _kernel_manager(folder: Path):
+    """A kernel manager that talks to its kernel over Unix sockets in ``folder`` (POSIX), not TCP ports: TCP ports
+    are picked by binding to port 0 and letting go, and a process starting at the same moment (another kernel, a
+    local server) can take one in between; a kernel that lost a port waits forever for requests that never come."""
+    from jupyter_client import KernelManager
+
+    if os.name != "posix":
+        return KernelManager(kernel_name="python3")
+    return KernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel"))
 
 
 def _describe_failure(exc: Exception, cell_timeout_s: int) -> str:

@@ -70,12 +70,15 @@ def sigkill_when():
     return _run_until_then_sigkill
 
 
-#: Slowest first: with two workers (pytest-xdist, ``--dist load``, which deals the first tests out one by one, in
-#: turn) the lessons, a minute or two each, start at once on both workers, longest first, instead of queueing on one.
+#: Slowest first. With two workers (pytest-xdist ``--dist load --maxschedchunk 1``) each worker first gets two
+#: consecutive tests, then one more whenever it has fewer than two: the lessons, a minute or two each, are dealt
+#: out first, longest first, instead of queueing on one worker.
 _LONG_FIRST = ("test_solution_version_passes_every_check_within_budget", "test_binder_cumulant_crossing",
                "test_committee_loop_runs_iterations", "test_sigkill_mid_iteration")
-#: Lessons by their measured CPU time, longest first (matsci-ml run: 08 > 03 > 07 > 06 > 05 > 04 > 02 > 01).
-_LESSON_ORDER = ("08_", "03_", "07_", "06_", "05_", "04_", "02_", "01_")
+#: Lessons in the order they are dealt out. Measured CPU time (matsci-ml run): 08 > 03 > 07 > 06 > 05 > 04 > 02 > 01;
+#: the first four pair a long lesson with a short one (worker 1: 08 + 01, worker 2: 03 + 02), the rest go longest
+#: first to whichever worker is free.
+_LESSON_ORDER = ("08_", "01_", "03_", "02_", "07_", "06_", "05_", "04_")
 
 
 def pytest_collection_modifyitems(config, items):
