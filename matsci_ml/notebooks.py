@@ -91,7 +91,8 @@ def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = Fal
     if solutions:
         notebook = solution_version(notebook)
     sockets = tempfile.TemporaryDirectory(prefix="matsci-ml-kernel-")
-    client = NotebookClient(notebook, timeout=cell_timeout_s, km=_kernel_manager(Path(sockets.name)),
+    client = NotebookClient(notebook, timeout=cell_timeout_s, kernel_name="python3",
+                            config=_kernel_transport(Path(sockets.name)),
                             resources={"metadata": {"path": str(workdir or path.parent)}})
     sampler = _TreeMemorySampler()
     sampler.start()
@@ -107,15 +108,18 @@ def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = Fal
     return NotebookRun(path, not error, wall, sampler.peak_bytes / 1e6, error, notebook, sampler.peak_cpu_s)
 
 
-def _kernel_manager(folder: Path):
-    """A kernel manager that talks to its kernel over Unix sockets in ``folder`` (POSIX), not TCP ports: TCP ports
+def _kernel_transport(folder: Path):
+    """Configuration that makes the kernel talk over Unix sockets in ``folder`` (POSIX), not TCP ports: TCP ports
     are picked by binding to port 0 and letting go, and a process starting at the same moment (another kernel, a
-    local server) can take one in between; a kernel that lost a port waits forever for requests that never come."""
-    from jupyter_client import KernelManager
+    local server) can take one in between; a kernel that lost a port waits forever for requests that never come.
+    (Passed as configuration: a ``km=`` given to ``NotebookClient`` disables its cell timeout.)"""
+    from traitlets.config import Config
 
-    if os.name != "posix":
-        return KernelManager(kernel_name="python3")
-    return KernelManager(kernel_name="python3", transport="ipc", ip=str(folder / "kernel"))
+    config = Config()
+    if os.name == "posix":
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(folder / "kernel")
+    return config
 
 
 def _describe_failure(exc: Exception, cell_timeout_s: int) -> str:
