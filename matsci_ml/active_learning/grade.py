@@ -44,17 +44,14 @@ def neighbourhood_rows(potential: MomentTensorPotential, atoms: Atoms) -> np.nda
     When ``atoms`` carry an :class:`~matsci_ml.mtp.calculator.MTPCalculator` of the same cutoff (an MD run or
     relaxation being graded), its Verlet list is used: the simulation and the grade share one neighbour list.
     """
-    from matsci_ml.mtp.calculator import MTPCalculator, check_structure
+    from matsci_ml.mtp.calculator import MTPCalculator
 
     p = potential
     types = p.types_of(atoms.numbers)
     if isinstance(atoms.calc, MTPCalculator) and atoms.calc.potential.max_dist == p.max_dist:
         first, neighbours, vectors = atoms.calc.neighbour_data(atoms)
     else:
-        check_structure(atoms)
-        first, neighbours, vectors = pair_data(atoms, p.max_dist)
-        if len(vectors) and (vectors**2).sum(axis=1).min() < 1e-16:
-            raise ValueError("two atoms sit at the same place (a duplicated atom): the grade is not defined there")
+        first, neighbours, vectors = pair_data(atoms, p.max_dist)        # checks the structure
     basis = site_basis_values(types, first, neighbours, vectors, p.radial_coeffs, p.alpha_index_basic,
                               p.alpha_index_times, p.alpha_moment_mapping, p.alpha_moments_count, p.min_dist,
                               p.max_dist, p.scaling)

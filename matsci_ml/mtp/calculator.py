@@ -8,14 +8,10 @@ import numpy as np
 from ase.calculators.calculator import Calculator, PropertyNotImplementedError, all_changes
 
 from matsci_ml.mtp.kernels import mtp_energy_forces
-from matsci_ml.mtp.neighbours import PairList
+from matsci_ml.mtp.neighbours import CloseContactError, PairList, check_no_coincident_atoms
 from matsci_ml.mtp.potential import MomentTensorPotential
 
 CLOSE_CONTACT_POLICIES = ("error", "warn", "ignore")
-
-
-class CloseContactError(ValueError):
-    """Two atoms are closer than the potential's ``min_dist``, where it was never fitted."""
 
 
 class MTPCalculator(Calculator):
@@ -109,8 +105,8 @@ class MTPCalculator(Calculator):
 
     def neighbour_data(self, atoms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(first, neighbours, vectors)`` of ``atoms`` from this calculator's Verlet list (rebuilt when needed):
-        the one neighbour list the MD and the extrapolation grade share. Checks the structure first."""
-        check_structure(atoms)
+        the one neighbour list the MD and the extrapolation grade share. A rebuild checks the structure
+        (:func:`~matsci_ml.mtp.neighbours.check_structure`); non-finite positions always force one."""
         if self._pairs is None or not self._pairs.still_valid(atoms):
             self._pairs = PairList.build(atoms, self.potential.max_dist, self.skin)
         vectors = np.ascontiguousarray(self._pairs.vectors(atoms))
@@ -120,10 +116,7 @@ class MTPCalculator(Calculator):
     def _check_close_contacts(self, vectors: np.ndarray) -> None:
         if len(vectors) == 0:
             return
-        shortest = float(np.sqrt((vectors**2).sum(axis=1).min()))
-        if shortest < 1e-8:
-            raise CloseContactError("Two atoms sit at the same place (distance 0): the structure has a duplicated "
-                                    "atom. Remove it; no potential is defined there.")
+        shortest = check_no_coincident_atoms(vectors)
         if self.close_contacts == "ignore" or shortest >= self.potential.min_dist:
             return
         message = (f"Two atoms are {shortest:.3f} A apart, closer than this MTP's min_dist = "
@@ -152,21 +145,3 @@ class MTPCalculator(Calculator):
             stress = 0.5 * (virial + virial.T) / self.atoms.get_volume()
             self.results["stress"] = stress.flat[[0, 4, 8, 5, 2, 1]]
         self._computed_with = (id(mtp), mtp.revision)
-
-
-def check_structure(atoms) -> None:
-    """Refuse what would give a silently wrong answer in a kernel: NaN/inf positions or cell, a zero-volume
-    periodic cell."""
-    if not np.isfinite(atoms.positions).all():
-        bad = np.flatnonzero(~np.isfinite(atoms.positions).all(axis=1))
-        raise ValueError(f"atoms {bad[:10].tolist()} have NaN or infinite positions; check how the structure was made "
-                         f"(a diverged MD run, a failed relaxation?)")
-    cell = np.array(atoms.cell)
-    if not np.isfinite(cell).all():
-        raise ValueError("the cell holds NaN or infinite values")
-    if atoms.pbc.any():
-        periodic = cell[atoms.pbc]
-        if np.linalg.matrix_rank(periodic, tol=1e-8) < len(periodic) or (atoms.pbc.all() and abs(np.linalg.det(cell)) < 1e-8):
-            raise ValueError(f"the cell {cell.round(4).tolist()} has zero length or volume along its periodic "
-                             f"directions (pbc={atoms.pbc.tolist()}); give three independent lattice vectors, or "
-                             f"set pbc=False for a molecule or cluster")

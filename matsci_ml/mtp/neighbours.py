@@ -84,6 +84,39 @@ def _find_pairs(atoms: Atoms, cutoff: float) -> tuple[np.ndarray, np.ndarray, np
     return first, neighbours, shifts
 
 
+class CloseContactError(ValueError):
+    """Two atoms are closer than the potential's ``min_dist``, where it was never fitted (or at the same place)."""
+
+
+def check_structure(atoms) -> None:
+    """Refuse what would give a silently wrong answer in a kernel: NaN/inf positions or cell, a zero-volume
+    periodic cell."""
+    if not np.isfinite(atoms.positions).all():
+        bad = np.flatnonzero(~np.isfinite(atoms.positions).all(axis=1))
+        raise ValueError(f"atoms {bad[:10].tolist()} have NaN or infinite positions; check how the structure was made "
+                         f"(a diverged MD run, a failed relaxation?)")
+    cell = np.array(atoms.cell)
+    if not np.isfinite(cell).all():
+        raise ValueError("the cell holds NaN or infinite values")
+    if atoms.pbc.any():
+        periodic = cell[atoms.pbc]
+        if np.linalg.matrix_rank(periodic, tol=1e-8) < len(periodic) or (atoms.pbc.all() and abs(np.linalg.det(cell)) < 1e-8):
+            raise ValueError(f"the cell {cell.round(4).tolist()} has zero length or volume along its periodic "
+                             f"directions (pbc={atoms.pbc.tolist()}); give three independent lattice vectors, or "
+                             f"set pbc=False for a molecule or cluster")
+
+
+
+def check_no_coincident_atoms(vectors: np.ndarray) -> float:
+    """The shortest pair distance (A) of ``vectors``; :class:`CloseContactError` when two atoms sit at the same
+    place, where every kernel would divide by r = 0."""
+    shortest = float(np.sqrt((vectors**2).sum(axis=1).min())) if len(vectors) else float("inf")
+    if shortest < 1e-8:
+        raise CloseContactError("two atoms sit at the same place (distance 0): the structure has a duplicated atom. "
+                                "Remove it; no potential is defined there.")
+    return shortest
+
+
 @dataclass
 class PairList:
     """Pairs of one configuration: ``first`` (n_atoms + 1), ``neighbours``, ``shifts`` (n_pairs, 3)."""
@@ -98,6 +131,7 @@ class PairList:
 
     @classmethod
     def build(cls, atoms: Atoms, cutoff: float, skin: float = 0.0) -> PairList:
+        check_structure(atoms)
         first, neighbours, shifts = _find_pairs(atoms, cutoff + skin)
         arrays = [np.ascontiguousarray(a) for a in (first, neighbours, shifts.astype(np.float64),
                                                     atoms.positions.copy(), np.array(atoms.cell))]
@@ -123,7 +157,9 @@ class PairList:
 def pair_data(atoms: Atoms, cutoff: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``first``, ``neighbours`` and vectors (A) of all pairs closer than ``cutoff``."""
     pairs = PairList.build(atoms, cutoff)
-    return pairs.first, pairs.neighbours, np.ascontiguousarray(pairs.vectors(atoms))
+    vectors = np.ascontiguousarray(pairs.vectors(atoms))
+    check_no_coincident_atoms(vectors)
+    return pairs.first, pairs.neighbours, vectors
 
 
 def minimum_distance(atoms: Atoms, cutoff: float = 6.0) -> float:

@@ -28,7 +28,6 @@ from scipy.optimize import minimize
 
 from matsci_ml.atomistic.estimators import PotentialTrainerMixin
 from matsci_ml.atomistic.metrics import error_metrics
-from matsci_ml.mtp.calculator import check_structure
 from matsci_ml.mtp.dataset_kernels import dataset_design, dataset_loss_gradient, dataset_predictions
 from matsci_ml.mtp.neighbours import pair_data
 from matsci_ml.progress import finish_bar, progress_bar
@@ -80,15 +79,11 @@ class Dataset:
                 raise ValueError(f"configuration {index} has no energy/forces attached (atoms.calc is None)")
             types = potential.types_of(atoms.numbers)
             try:
-                check_structure(atoms)
+                first, neighbours, vectors = pair_data(atoms, potential.max_dist)   # checks the structure
             except ValueError as error:
                 raise ValueError(f"configuration {index}: {error}") from None
-            first, neighbours, vectors = pair_data(atoms, potential.max_dist)
             if len(vectors):
                 shortest = min(shortest, float(np.sqrt((vectors**2).sum(axis=1).min())))
-                if shortest < 1e-8:
-                    raise ValueError(f"configuration {index}: two atoms sit at the same place (a duplicated atom); "
-                                     f"no potential is defined there")
             parts["types"].append(types)
             parts["first"].append(first)
             parts["neighbours"].append(neighbours)
