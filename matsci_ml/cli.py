@@ -56,7 +56,8 @@ def _cmd_data(args: argparse.Namespace, extra: list[str]) -> int:
             failures += status.state != "ok"
         else:
             try:
-                status = fetch(d, root, progress=sys.stderr.isatty())
+                source = (Path(args.source).resolve() / d.path).as_uri() if args.source else None
+                status = fetch(d, root, url=source, progress=sys.stderr.isatty())
                 print(f"[{status.state:^7}] {d.name}: {status.path if status.state == 'ok' else status.detail}")
                 failures += status.state != "ok"
             except (DownloadError, DatasetIntegrityError) as error:
@@ -101,6 +102,16 @@ def _cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def _cmd_bundle(args: argparse.Namespace, extra: list[str]) -> int:
+    from matsci_ml.bundle import write_bundle
+
+    index = args.torch_index if args.torch_index is not None else "default"
+    report = write_bundle(args.directory, platforms=tuple(args.platform), python_version=args.python_version,
+                          torch_index=index or None)
+    print(report.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matsci-ml", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("action", choices=["list", "fetch", "verify"])
     data.add_argument("names", nargs="*", help="dataset or group names (default: all)")
     data.add_argument("--dir", help=f"data folder (default ${DATA_ENV_VAR} or ~/.cache/matsci-ml/datasets)")
+    data.add_argument("--from", dest="source", metavar="FOLDER",
+                      help="fetch: copy from this folder (an offline bundle's datasets/) instead of the internet; "
+                           "every file is still hash-checked")
     data.set_defaults(func=_cmd_data)
 
     run = sub.add_parser("run", help="execute lessons headless; table of wall time and peak memory")
@@ -129,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="time our implementation against a peer library, same process")
     bench.add_argument("task", choices=["featurize", "mc", "kmc", "mtp"])
     bench.set_defaults(func=_cmd_bench)
+
+    bundle = sub.add_parser("bundle", help="write an offline workshop bundle: wheels, datasets, the course, a README")
+    bundle.add_argument("directory")
+    bundle.add_argument("--platform", action="append", default=[],
+                        help="also download binary wheels for this pip platform tag (repeatable), e.g. win_amd64")
+    bundle.add_argument("--python-version", help="participants' Python for --platform, e.g. 3.11 (default: this one)")
+    bundle.add_argument("--torch-index", help="extra index for torch (default: PyTorch's CPU index on Linux; '' for none)")
+    bundle.set_defaults(func=_cmd_bundle)
 
     warmup = sub.add_parser("warmup", help="compile the numba kernels into the cache")
     warmup.set_defaults(func=_cmd_warmup)

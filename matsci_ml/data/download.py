@@ -91,7 +91,8 @@ def fetch(
     timeout_s : float
         Socket timeout of each attempt, in seconds.
     url : str, optional
-        Alternative source (e.g. an instructor's local mirror); the hash check is unchanged.
+        Alternative source (e.g. an instructor's local mirror, or ``file:`` URL of a folder of an offline
+        bundle, allowed under ``MATSCI_ML_OFFLINE``); the hash check is unchanged.
     progress : bool
         Show a progress bar.
 
@@ -106,14 +107,14 @@ def fetch(
         return status
     if status.state in ("invalid", "unreadable"):       # downloading again would not help, or would destroy it
         raise DownloadError(f"{dataset.name} was not downloaded: {status.detail}")
-    if offline():
+    source = url or dataset.url
+    if offline() and not source.startswith("file:"):     # a local folder (an offline bundle) is not the network
         raise DownloadError(
             f"Cannot fetch {dataset.name}: ${OFFLINE_ENV_VAR} forbids network access. "
             f"Unset it, or point $MATSCI_ML_DATA at a folder that holds {dataset.path}."
         )
     target = status.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    source = url or dataset.url
     last_error: Exception | None = None
     for attempt in range(retries):
         handle, name = tempfile.mkstemp(dir=target.parent, prefix=f"{target.name}.", suffix=".part")
