@@ -21,6 +21,8 @@ from ase.calculators.calculator import Calculator
 from ase.calculators.emt import EMT
 from ase.calculators.singlepoint import SinglePointCalculator
 
+from matsci_ml.parallel import InProcessExecutor, as_executor
+
 
 def fresh_calculator(oracle) -> Calculator:
     """A calculator of its own for one job: a deep copy of an instance, or the result of calling a factory."""
@@ -56,25 +58,12 @@ def label(atoms: Atoms, oracle=EMT) -> Atoms:
     return labelled
 
 
-class InProcessExecutor:
-    """The smallest Executor: runs each job at submission, in this process (the default)."""
-
-    class _Done:
-        def __init__(self, value):
-            self._value = value
-
-        def result(self, timeout=None):
-            return self._value
-
-    def submit(self, function, *args, **kwargs):
-        return self._Done(function(*args, **kwargs))
-
-
 def label_all(frames, oracle=EMT, *, executor=None, progress: bool = False) -> list[Atoms]:
-    """Label ``frames`` through ``executor`` (default: in this process); results in input order."""
+    """Label ``frames`` through ``executor`` (None: in this process; a ``ProcessPoolExecutor``; a
+    ``dask.distributed.Client``: see :mod:`matsci_ml.parallel`); results in input order."""
     from matsci_ml.progress import finish_bar, progress_bar
 
-    executor = InProcessExecutor() if executor is None else executor
+    executor = as_executor(executor)
     futures = [executor.submit(label, atoms, oracle) for atoms in frames]
     bar = progress_bar(len(futures), "oracle", unit="cfg", show=progress and bool(futures))
     labelled = []

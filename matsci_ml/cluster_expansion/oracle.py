@@ -39,6 +39,7 @@ from scipy.optimize import minimize_scalar
 
 from matsci_ml.atomistic.hull import formation_energy
 from matsci_ml.atomistic.oracle import fresh_calculator, oracle_key
+from matsci_ml.parallel import as_executor
 from matsci_ml.atomistic.relax import relax as relax_structure
 from matsci_ml.paths import atomic_write_text
 
@@ -117,7 +118,7 @@ def _write_cache(path: Path, cache: dict) -> None:
 
 
 def label_structures(structures, species, *, relax: str = "volume", oracle=EMT, lattice: str = "fcc",
-                     cache: str | os.PathLike | None = None, progress: bool = False) -> TrainingSet:
+                     cache: str | os.PathLike | None = None, progress: bool = False, executor=None) -> TrainingSet:
     """Label ideal-lattice configurations with ``oracle`` (default EMT); returns a :class:`TrainingSet`.
 
     Parameters
@@ -137,6 +138,9 @@ def label_structures(structures, species, *, relax: str = "volume", oracle=EMT, 
         the end, so an interrupted run resumes where it stopped.
     progress : bool
         Show a progress bar.
+    executor : concurrent.futures.Executor or dask.distributed.Client, optional
+        Where the missing labels are computed (default: in this process; :mod:`matsci_ml.parallel`). All are
+        submitted at once and collected in order; the cache is written as they arrive.
     """
     if relax not in RELAX_MODES:
         raise ValueError(f"relax must be one of {RELAX_MODES}, got {relax!r}")
@@ -146,12 +150,8 @@ def label_structures(structures, species, *, relax: str = "volume", oracle=EMT, 
     a_first, a_second = (references[s]["lattice_constant"] for s in species)
     cache_path = Path(cache) if cache is not None else None
     stored = _read_cache(cache_path) if cache_path else {}
-    concentration, energies, added = [], [], 0
-    iterator = structures
-    if progress:
-        from tqdm.auto import tqdm
-        iterator = tqdm(structures, desc=f"{name.split()[0]} labels ({relax})", unit="structure")
-    for atoms in iterator:
+    concentration, keys, missing = [], [], {}
+    for atoms in structures:
         symbols = np.array(atoms.get_chemical_symbols())
         unknown = sorted(set(symbols) - set(species))
         if unknown:
@@ -164,14 +164,26 @@ def label_structures(structures, species, *, relax: str = "volume", oracle=EMT, 
         scaled.set_cell(atoms.get_cell() * (x * a_first + (1 - x) * a_second) / current_a, scale_atoms=True)
         key = _cache_key(scaled, relax, name)
         if key not in stored:
-            stored[key] = _relaxed_energy(scaled, relax, oracle)
-            added += 1
-            if cache_path and added % 50 == 0:   # long runs lose at most 50 labels if interrupted
-                _write_cache(cache_path, stored)
+            missing.setdefault(key, scaled)
         concentration.append(x)
-        energies.append(stored[key])
-    if cache_path and added:
+        keys.append(key)
+    pool = as_executor(executor)
+    futures = {key: pool.submit(_relaxed_energy, scaled, relax, oracle) for key, scaled in missing.items()}
+    bar = None
+    if progress and futures:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=len(futures), desc=f"{name.split()[0]} labels ({relax})", unit="structure")
+    for added, (key, future) in enumerate(futures.items(), start=1):
+        stored[key] = future.result()
+        if bar is not None:
+            bar.update(1)
+        if cache_path and added % 50 == 0:   # long runs lose at most 50 labels if interrupted
+            _write_cache(cache_path, stored)
+    if bar is not None:
+        bar.close()
+    if cache_path and futures:
         _write_cache(cache_path, stored)
+    energies = [stored[key] for key in keys]
     concentration, energies = np.array(concentration), np.array(energies)
     mixing = formation_energy(concentration, energies, *(references[s]["energy_per_atom"] for s in species))
     return TrainingSet(list(structures), concentration, energies, mixing, species, relax, references)

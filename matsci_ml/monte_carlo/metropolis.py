@@ -15,6 +15,7 @@ import numpy as np
 from numba import njit
 
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_finite, check_seed, check_spins
+from matsci_ml.parallel import run_all
 
 
 @njit(cache=True, inline="always")
@@ -191,19 +192,12 @@ def temperature_scan(hamiltonian: ClusterHamiltonian, spins, kTs, *, n_sweeps: i
                      seed: int = 0, executor=None, **options) -> list[MetropolisRun]:
     """One independent run per temperature in ``kTs``, in parallel if an ``executor`` is given.
 
-    ``executor`` is any ``concurrent.futures.Executor`` (``ProcessPoolExecutor``, or a
-    ``dask.distributed`` client's ``client.get_executor()`` to use a cluster); without one the runs
-    are serial. Run k uses seed ``seed + k``. ``ensemble`` is ``"flips"`` or ``"swaps"``.
+    ``executor`` is a ``concurrent.futures.Executor`` (``ProcessPoolExecutor``) or a ``dask.distributed.Client``
+    (a cluster: :mod:`matsci_ml.parallel`); without one the runs are serial. Run k uses seed ``seed + k``. ``ensemble`` is ``"flips"`` or ``"swaps"``.
     """
     run = {"flips": metropolis_flips, "swaps": metropolis_swaps}[ensemble]
-    futures_or_results = []
-    for k, kT in enumerate(kTs):
-        arguments = dict(kT=float(kT), n_sweeps=n_sweeps, seed=seed + k, **options)
-        if executor is None:
-            futures_or_results.append(run(hamiltonian, spins, **arguments))
-        else:
-            futures_or_results.append(executor.submit(run, hamiltonian, spins, **arguments))
-    return [f if executor is None else f.result() for f in futures_or_results]
+    return run_all(run, [dict(hamiltonian=hamiltonian, spins=spins, kT=float(kT), n_sweeps=n_sweeps, seed=seed + k,
+                              **options) for k, kT in enumerate(kTs)], executor)
 
 
 def chemical_potential_scan(hamiltonian: ClusterHamiltonian, spins, dmus, *, kT: float, n_sweeps: int, seed: int = 0,
@@ -214,10 +208,6 @@ def chemical_potential_scan(hamiltonian: ClusterHamiltonian, spins, dmus, *, kT:
     positive), all at temperature ``kT`` (eV), run k with seed ``seed + k``, in parallel on ``executor``
     if given. The first ``discard`` fraction of each run is dropped as equilibration.
     """
-    futures_or_results = []
-    for k, dmu in enumerate(dmus):
-        arguments = dict(kT=float(kT), n_sweeps=n_sweeps, dmu=float(dmu), seed=seed + k)
-        futures_or_results.append(metropolis_flips(hamiltonian, spins, **arguments) if executor is None
-                                  else executor.submit(metropolis_flips, hamiltonian, spins, **arguments))
-    runs = [f if executor is None else f.result() for f in futures_or_results]
+    runs = run_all(metropolis_flips, [dict(hamiltonian=hamiltonian, spins=spins, kT=float(kT), n_sweeps=n_sweeps,
+                                           dmu=float(dmu), seed=seed + k) for k, dmu in enumerate(dmus)], executor)
     return np.array([(1.0 + np.mean(r.magnetizations[int(discard * len(r.magnetizations)):])) / 2.0 for r in runs])
