@@ -66,7 +66,7 @@ class BundleReport:
     sizes_bytes: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
-        parts = ", ".join(f"{name} {size / 1e6:.0f} MB" for name, size in self.sizes_bytes.items())
+        parts = ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in self.sizes_bytes.items())
         missing = "".join(f"\n  not complete for {tag}: {why}" for tag, why in self.missing_platforms.items())
         return (f"bundle in {self.directory}: {parts}; wheels for {', '.join(self.platforms)}{missing}\n"
                 f"participants: make course BUNDLE={self.directory}")
@@ -167,7 +167,7 @@ def write_bundle(
 
 
 def _readme(report: BundleReport) -> str:
-    sizes = "\n".join(f"- `{name}`: {size / 1e6:.0f} MB" for name, size in report.sizes_bytes.items())
+    sizes = "\n".join(f"- `{name}`: {size / 1e6:.1f} MB" for name, size in report.sizes_bytes.items())
     platforms = "\n".join(f"- {p}" for p in report.platforms)
     missing = "\n".join(f"- {tag}: not complete from binary wheels ({why}); those laptops need the network "
                         f"once, or a bundle built on such a machine" for tag, why in report.missing_platforms.items())

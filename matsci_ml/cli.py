@@ -8,14 +8,31 @@ import subprocess
 import sys
 from pathlib import Path
 
-from matsci_ml.paths import DATA_ENV_VAR, LESSONS_DIR, data_dir
+from matsci_ml.paths import DATA_ENV_VAR, data_dir
 
 
 def _cmd_lab(args: argparse.Namespace, extra: list[str]) -> int:
-    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={LESSONS_DIR}", *extra]
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
-        command.append("--allow-root")  # containers (Docker, some hubs) run as root
-    print(f"Opening JupyterLab on {LESSONS_DIR} (Ctrl-C to stop)", flush=True)
+    from matsci_ml.workspace import install_lab_settings, lab_command, prepare_workspace, reset_lesson, workspace_dir
+
+    root = workspace_dir()
+    settings = install_lab_settings()
+    if args.settings_only:
+        print(f"JupyterLab settings: {settings or 'not installed (folder not writable)'}")
+        return 0
+    for name in args.reset:
+        try:
+            fresh, backup = reset_lesson(name, root)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 2
+        print(f"reset {fresh.name}" + (f" (your copy is in {backup})" if backup else ""))
+    copied = prepare_workspace(root)
+    if copied:
+        print(f"copied {len(copied)} lessons into your workspace {root}")
+    if args.prepare:
+        return 0
+    command = lab_command(extra, root)
+    print(f"Opening JupyterLab on {root} (your own copies of the lessons; Ctrl-C to stop)", flush=True)
     if os.name == "posix":
         os.execv(sys.executable, command)  # become JupyterLab, so signals (Ctrl-C, kill) reach it
     return subprocess.call(command)
@@ -116,7 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matsci-ml", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    lab = sub.add_parser("lab", help="open JupyterLab on the lessons (extra options go to jupyter lab)")
+    lab = sub.add_parser("lab", help="open JupyterLab on your own copy of the lessons (extra options go to jupyter lab)",
+                         description="Copies the lessons you do not have yet into your workspace ($MATSCI_ML_WORKSPACE, "
+                                     "default ~/matsci-ml-work) and opens JupyterLab there.")
+    lab.add_argument("--reset", action="append", default=[], metavar="LESSON",
+                     help="replace your copy of LESSON (e.g. 05) with a fresh one; yours is kept in .backups/")
+    lab.add_argument("--prepare", action="store_true", help="only copy the lessons and install the settings")
+    lab.add_argument("--settings-only", action="store_true", help="only install the course's JupyterLab settings")
     lab.set_defaults(func=_cmd_lab)
 
     doctor = sub.add_parser("doctor", help="check Python, packages, numba, datasets, MP key and network")

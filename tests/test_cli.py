@@ -114,7 +114,8 @@ def test_run_reports_a_missing_notebook_and_a_timeout_and_goes_on(notebooks, tmp
     assert lines["good.ipynb"][1] == "ok" and lines["slow.ipynb"][1] == "FAILED"
 
 
-def test_lab_serves_the_lessons_on_localhost():
+def _serve_lab(extra: list[str], env: dict):
+    """Start `matsci-ml lab` with ``extra`` options; yields (port, names at the root of its contents API)."""
     import socket
     import time
 
@@ -125,29 +126,92 @@ def test_lab_serves_the_lessons_on_localhost():
         port = sock.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "matsci_ml.cli", "lab", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=course-test"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=course-test", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, **env})
     try:
         deadline, names = time.monotonic() + 90, None
-        while time.monotonic() < deadline and names is None:
+        while time.monotonic() < deadline and names is None and process.poll() is None:
             try:
                 reply = requests.get(f"http://127.0.0.1:{port}/api/contents?token=course-test", timeout=2)
                 names = [item["name"] for item in reply.json()["content"]]
             except (requests.RequestException, ValueError, KeyError):
                 time.sleep(0.5)
-        assert names is not None, "JupyterLab did not answer"
-        assert "01_materials_data_and_apis.ipynb" in names
+        if names is None:
+            process.kill()
+            raise AssertionError("JupyterLab did not answer:\n" + process.communicate()[0][-3000:])
+        settings = requests.get(f"http://127.0.0.1:{port}/lab/api/settings/@jupyterlab/apputils-extension:"
+                                f"notification?token=course-test", timeout=5).json()
         assert requests.get(f"http://127.0.0.1:{port}/lab?token=course-test", timeout=5).status_code == 200
+        return port, names, settings
     finally:
         process.terminate()
         process.wait(timeout=30)
-    import psutil
+        import psutil
 
-    leftovers = [p for p in psutil.process_iter(["cmdline"]) if f"--port={port}" in " ".join(p.info["cmdline"] or [])]
-    assert not leftovers, "stopping `matsci-ml lab` must stop JupyterLab too"
+        leftovers = [p for p in psutil.process_iter(["cmdline"])
+                     if f"--port={port}" in " ".join(p.info["cmdline"] or [])]
+        assert not leftovers, "stopping `matsci-ml lab` must stop JupyterLab too"
+
+
+def test_lab_serves_the_learners_own_copy_of_the_lessons(tmp_path):
+    from matsci_ml.paths import LESSONS_DIR
+
+    before = {p.name: p.read_bytes() for p in LESSONS_DIR.glob("*.ipynb")}
+    workspace = tmp_path / "work"
+    _, names, settings = _serve_lab([], {"MATSCI_ML_WORKSPACE": str(workspace)})
+    assert "01_materials_data_and_apis.ipynb" in names
+    assert sorted(p.name for p in workspace.glob("*.ipynb")) == sorted(before)
+    # the course's settings are what JupyterLab serves (overrides become the schema's defaults): no news, no update
+    # check; a JupyterLab without them has "none" and True
+    defaults = {name: value.get("default") for name, value in settings["schema"]["properties"].items()}
+    assert defaults["fetchNews"] == "false" and defaults["checkForUpdates"] is False
+    assert {p.name: p.read_bytes() for p in LESSONS_DIR.glob("*.ipynb")} == before
+
+
+def test_lab_takes_another_root_dir(tmp_path):
+    # a second root_dir used to crash JupyterLab ("root_dir only accepts one value")
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "mine.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    _, names, _ = _serve_lab([f"--ServerApp.root_dir={other}"], {"MATSCI_ML_WORKSPACE": str(tmp_path / "work")})
+    assert names == ["mine.ipynb"]
+
+
+def test_lab_reset_keeps_the_learners_copy(tmp_path):
+    from matsci_ml.workspace import find_lesson, prepare_workspace, reset_lesson
+
+    workspace = tmp_path / "work"
+    assert len(prepare_workspace(workspace)) == 8
+    mine = workspace / find_lesson("5").name
+    mine.write_text("my edits")
+    assert prepare_workspace(workspace) == [] and mine.read_text() == "my edits"     # never overwritten
+    env = {**os.environ, "MATSCI_ML_WORKSPACE": str(workspace)}
+    result = subprocess.run([sys.executable, "-m", "matsci_ml.cli", "lab", "--reset", "05", "--prepare"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0 and "reset 05_monte_carlo.ipynb" in result.stdout
+    assert mine.read_bytes() == find_lesson("05").read_bytes()
+    backups = list((workspace / ".backups").glob("05_monte_carlo.*.ipynb"))
+    assert len(backups) == 1 and backups[0].read_text() == "my edits"
+    fresh, backup = reset_lesson("05_monte_carlo", workspace)
+    assert backup is not None and backup != backups[0]
+    bad = subprocess.run([sys.executable, "-m", "matsci_ml.cli", "lab", "--reset", "99", "--prepare"],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "give its number" in bad.stderr
 
 
 def test_missing_data_gives_a_message_not_a_traceback(tmp_path):
     result = matsci_ml("bench", "featurize", env_update={"MATSCI_ML_DATA": str(tmp_path)})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "matsci-ml data fetch matbench_expt_gap" in result.stderr
+
+
+def test_lab_starts_without_the_last_sessions_tabs(tmp_path):
+    from matsci_ml.workspace import lab_command
+
+    layouts = tmp_path / ".jupyter-layouts"
+    layouts.mkdir()
+    (layouts / "default-37a8.jupyterlab-workspace").write_text('{"data": {"notebook:05_monte_carlo.ipynb": {}}}')
+    command = lab_command([], tmp_path)
+    assert f"--LabApp.workspaces_dir={layouts}" in command and not layouts.exists()
+    assert f"--ServerApp.root_dir={tmp_path}" in command
+    assert not [a for a in lab_command(["--notebook-dir=/x"], tmp_path) if a.startswith("--ServerApp.root_dir")]
