@@ -48,9 +48,10 @@ endif
 	$(PIP) -e .
 	touch $@
 
-# The test suite adds the test extras (pytest, pytest-xdist, and the peers clease and motep).
-$(VENV)/.test-extras: $(BIN)/matsci-ml
-	$(PIP) -e '.[test]'
+# The test suite adds the test extras (pytest, pytest-xdist, and the peers clease and motep) and the website's
+# builder (Sphinx, MyST-NB), since `make test` also builds the site from the lessons it executed.
+$(VENV)/.test-extras: $(BIN)/matsci-ml pyproject.toml
+	$(PIP) -e '.[test,site]'
 	touch $@
 
 setup: $(BIN)/matsci-ml
@@ -63,11 +64,16 @@ data: setup
 course: data
 	$(BIN)/matsci-ml lab
 
+# The lessons the suite executes are kept in build/executed/; the website is built from them (no second run)
+# and checked (a page per lesson, no error output, nothing fetched from a CDN).
 test: test-setup data
 	@$(BIN)/matsci-ml warmup
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@rm -rf build/executed
+	@MATSCI_ML_EXECUTED_DIR=$(CURDIR)/build/executed $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: the suite is missing or mis-configured"; fi; \
 	exit $$rc
-
-site: test-setup
 	$(BIN)/matsci-ml site build/site
+
+# The website alone: lessons not yet executed (no `make test` before) are run first (about 8 minutes for all).
+site: test-setup data
+	$(BIN)/matsci-ml site build/site --execute-missing

@@ -129,6 +129,14 @@ def _cmd_bundle(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
+def _cmd_site(args: argparse.Namespace, extra: list[str]) -> int:
+    from matsci_ml.site import EXECUTED_DIR, build_site
+
+    report = build_site(args.out, executed=args.executed or EXECUTED_DIR, execute_missing=args.execute_missing)
+    print(report.summary())
+    return 1 if report.problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matsci-ml", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -174,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--python-version", help="participants' Python for --platform, e.g. 3.11 (default: this one)")
     bundle.add_argument("--torch-index", help="extra index for torch (default: PyTorch's CPU index on Linux; '' for none)")
     bundle.set_defaults(func=_cmd_bundle)
+
+    site = sub.add_parser("site", help="build the course website (lessons with their outputs) and check it")
+    site.add_argument("out", nargs="?", default="build/site", help="output folder (default build/site)")
+    site.add_argument("--executed", help="folder of executed lessons (default build/executed, written by make test)")
+    site.add_argument("--execute-missing", action="store_true", help="run the lessons missing there (minutes)")
+    site.set_defaults(func=_cmd_site)
 
     warmup = sub.add_parser("warmup", help="compile the numba kernels into the cache")
     warmup.set_defaults(func=_cmd_warmup)

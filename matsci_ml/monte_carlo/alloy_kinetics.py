@@ -302,3 +302,20 @@ class VacancyKMC:
             float(prefactor), int(n_events), int(seed), energy, atom_at_site, displacement, *self.jump_tables)
         return AlloyKMCRun(work[:-1].astype(np.int8), int(final_vacancy), float(time), float(final_energy),
                            float(weighted / time), displacement, start.astype(np.int8))
+
+    def vacancy_path(self, spins, vacancy: int, *, kT: float, n_jumps: int, barrier=0.5, seed: int = 0):
+        """The vacancy's unwrapped path over ``n_jumps`` jumps, for drawing: ``(path, spins, vacancy)``.
+
+        ``path`` (shape (n_jumps + 1, 3), in the units of ``lattice_constant``, Å) starts at the origin: add the
+        starting site's position. The vacancy moves by minus the displacement of the atom that jumps into it. Jump k
+        is one kernel call with seed ``seed + k``, so the path is a trajectory of this model, not the one a single
+        ``run`` with ``seed`` takes. ``spins`` and ``vacancy`` are the final state.
+        """
+        if n_jumps < 1:
+            raise ValueError(f"n_jumps must be at least 1, got {n_jumps}")
+        path = [np.zeros(3)]
+        for k in range(int(n_jumps)):
+            jump = self.run(spins, vacancy, kT=kT, n_events=1, barrier=barrier, seed=seed + k)
+            path.append(path[-1] - jump.displacement.sum(axis=0))
+            spins, vacancy = jump.spins, jump.vacancy
+        return np.array(path), spins, vacancy
