@@ -72,7 +72,8 @@ test: test-setup data
 	@MATSCI_ML_EXECUTED_DIR=$(CURDIR)/build/executed $(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: the suite is missing or mis-configured"; fi; \
 	exit $$rc
-	$(BIN)/matsci-ml site build/site
+	@if command -v npm >/dev/null || [ -d site/node_modules ]; then $(BIN)/matsci-ml site build/site; \
+	else echo "website not built: it needs Node.js (npm) once, for MathJax and the widget manager (make site)"; fi
 
 # The website alone: lessons not yet executed (no `make test` before) are run first (about 8 minutes for all).
 site: test-setup data

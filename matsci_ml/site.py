@@ -14,8 +14,9 @@ What the pages hold:
   no output (the solution's verdict would not belong under a scaffold); the quizzes' revealable solutions stay
   collapsed as in the notebook;
 - a link on each lesson opens it on Binder;
-- equations (MathJax 3) and the widgets' saved state (require.js and the Jupyter widgets HTML manager) are served
-  from the site itself, installed by ``npm ci`` from ``site/package-lock.json``: no page asks a CDN for anything.
+- equations (MathJax 3) and the widgets' saved state (require.js, the Jupyter widgets HTML manager, and anywidget for
+  the 3D views) are served from the site itself, installed by ``npm ci`` from ``site/package-lock.json``: no page
+  asks a CDN for anything (checked in Chromium: no request leaves the site).
 
 :func:`check_site` is what CI runs on the result: a page per lesson, no error output in any lesson, no script,
 style sheet or font fetched from another host.
@@ -99,7 +100,8 @@ html_theme = "sphinx_book_theme"
 html_title = "matsci-ml: machine learning for materials science"
 html_static_path = ["_static"]
 mathjax_path = "mathjax/tex-chtml.js"
-nb_ipywidgets_js = {"require.js": {}, "html-manager/embed-amd.js": {"crossorigin": "anonymous"}}
+nb_ipywidgets_js = {"require.js": {}, "widgets-offline.js": {}, "html-manager/embed-amd.js": {"crossorigin": "anonymous"}}
+html_extra_path = ["extra"]
 html_theme_options = {"show_toc_level": 2}
 suppress_warnings = ["myst.header", "mystnb.unknown_mime_type", "misc.highlighting_failure"]
 exclude_patterns = ["_build"]
@@ -121,6 +123,34 @@ def install_assets(static: Path) -> None:
     shutil.copytree(modules / "@jupyter-widgets" / "html-manager" / "dist", static / "html-manager",
                     dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.map", "embed.js*", "libembed-amd.js"))
     shutil.copy2(modules / "requirejs" / "require.js", static / "require.js")
+    # anywidget (weas-widget's base): the widget manager asks require.js for the module "anywidget" before it tries a
+    # CDN, so naming its local copy is enough. Its fonts (widget icons) are fetched relative to the page.
+    (static / "anywidget").mkdir(exist_ok=True)
+    shutil.copy2(modules / "anywidget" / "dist" / "index.js", static / "anywidget" / "index.js")
+    (static / "widgets-offline.js").write_text(
+        "// matsci_ml.site: widget modules from this site, not from a CDN\n"
+        "(function () {\n"
+        "  var here = document.currentScript.src.replace(/[^/]*$/, '');\n"
+        "  require.config({paths: {anywidget: here + 'anywidget/index'}});\n"
+        "})();\n")
+    fonts = static.parent / "extra" / "lessons" / "@jupyter-widgets" / "html-manager" / "dist"
+    fonts.mkdir(parents=True, exist_ok=True)
+    for font in (modules / "@jupyter-widgets" / "html-manager" / "dist").glob("*"):
+        if font.suffix in (".woff", ".woff2", ".ttf", ".eot", ".svg"):
+            shutil.copy2(font, fonts / font.name)
+
+
+def anywidget_version_problem() -> str | None:
+    """The site's anywidget JavaScript must be the Python anywidget's minor version (same widget protocol)."""
+    import importlib.metadata
+    import json
+
+    lock = json.loads((SITE_ASSETS / "package.json").read_text())["dependencies"]["anywidget"]
+    python = importlib.metadata.version("anywidget")
+    if lock.split(".")[:2] != python.split(".")[:2]:
+        return (f"site/package.json has anywidget {lock} but Python has anywidget {python}: set the same minor version "
+                f"in site/package.json and run `npm install --package-lock-only` in site/")
+    return None
 
 
 def build_site(out: str | Path, *, executed: str | Path = EXECUTED_DIR, execute_missing: bool = False,
@@ -166,6 +196,8 @@ def build_site(out: str | Path, *, executed: str | Path = EXECUTED_DIR, execute_
         raise RuntimeError(f"sphinx-build failed (exit {code}); see the messages above")
     pages = [out / "index.html", *(out / "lessons" / f"{p.stem}.html" for p in lessons)]
     problems += check_site(out, lessons)
+    if (mismatch := anywidget_version_problem()) is not None:
+        problems.append(mismatch)
     return SiteReport(out, [p for p in pages if p.exists()], time.perf_counter() - start, problems)
 
 
@@ -193,7 +225,8 @@ def check_site(out: str | Path, lessons: list[Path] | None = None) -> list[str]:
             problems.append(f"{name} has no MathJax")
         if "application/vnd.jupyter.widget-view+json" in html and "html-manager/embed-amd.js" not in html:
             problems.append(f"{name} has widgets but no widget manager")
-    for asset in ("_static/mathjax/tex-chtml.js", "_static/html-manager/embed-amd.js", "_static/require.js"):
+    for asset in ("_static/mathjax/tex-chtml.js", "_static/html-manager/embed-amd.js", "_static/require.js",
+                  "_static/anywidget/index.js", "_static/widgets-offline.js"):
         if not (out / asset).exists():
             problems.append(f"{asset} is missing")
     return problems

@@ -73,7 +73,8 @@ def sigkill_when():
 #: Slowest first. With two workers (pytest-xdist ``--dist load --maxschedchunk 1``) each worker first gets two
 #: consecutive tests, then one more whenever it has fewer than two: the lessons, a minute or two each, are dealt
 #: out first, longest first, instead of queueing on one worker.
-_LONG_FIRST = ("test_solution_version_passes_every_check_within_budget", "test_binder_cumulant_crossing",
+_LONG_FIRST = ("test_solution_version_passes_every_check_within_budget", "test_lesson_05_widgets_and_3d_views_render",
+               "test_the_check_fails_without_the_widget_javascript", "test_binder_cumulant_crossing",
                "test_committee_loop_runs_iterations", "test_sigkill_mid_iteration")
 #: Lessons in the order they are dealt out. Measured CPU time (matsci-ml run): 08 > 03 > 07 > 06 > 05 > 04 > 02 > 01;
 #: the first four pair a long lesson with a short one (worker 1: 08 + 01, worker 2: 03 + 02), the rest go longest

@@ -32,7 +32,8 @@ def test_error_outputs_are_found():
 def _site(tmp_path, lessons, page_html):
     out = tmp_path / "site"
     (out / "lessons").mkdir(parents=True)
-    for asset in ("_static/mathjax/tex-chtml.js", "_static/html-manager/embed-amd.js", "_static/require.js"):
+    for asset in ("_static/mathjax/tex-chtml.js", "_static/html-manager/embed-amd.js", "_static/require.js",
+                  "_static/anywidget/index.js", "_static/widgets-offline.js"):
         (out / asset).parent.mkdir(parents=True, exist_ok=True)
         (out / asset).write_text("//")
     (out / "index.html").write_text("<html>syllabus</html>")
