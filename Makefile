@@ -18,8 +18,8 @@ PYTEST_ARGS ?= -n 2 --dist load --maxschedchunk 1 --durations=12
 
 # torch: on Linux, PyPI's torch wheel is the CUDA build (several GB of nvidia-* wheels). The course needs
 # the CPU build, which PyTorch publishes on its own index as <version>+cpu; pip prefers it to PyPI's
-# <version> (a local version sorts higher), so torch is installed first with that index added, and the
-# package's own `torch==...` is then already satisfied. macOS and Windows: PyPI's wheel is the CPU build,
+# <version> (a local version sorts higher), so torch alone (--no-deps) is installed first with that index added;
+# `pip install -e .` then finds `torch==...` satisfied and installs torch's own dependencies from PyPI. macOS and Windows: PyPI's wheel is the CPU build,
 # nothing to do. Set TORCH_INDEX= (empty) where pip already finds a CPU wheel (this project's CI machine).
 ifeq ($(shell uname -s),Linux)
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
@@ -43,7 +43,7 @@ $(BIN)/matsci-ml: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 ifeq ($(BUNDLE),)
-	$(if $(TORCH_INDEX),$(PIP) '$(TORCH_REQ)' --extra-index-url $(TORCH_INDEX))
+	$(if $(TORCH_INDEX),$(PIP) --no-deps '$(TORCH_REQ)' --extra-index-url $(TORCH_INDEX))
 endif
 	$(PIP) -e .
 	touch $@

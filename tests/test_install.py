@@ -2,8 +2,9 @@
 for `make test`, `BUNDLE=` with no index) and the offline workshop bundle, built and installed with no network.
 
 The torch step is checked against two local indexes that play PyPI (a torch 2.13.0 that pulls an nvidia-* wheel,
-as PyPI's Linux wheel does) and PyTorch's CPU index (torch 2.13.0+cpu): pip resolves the Makefile's own command
-with ``--dry-run --report``, so the test follows the Makefile and fails if the mechanism stops choosing +cpu.
+as PyPI's Linux wheel does) and PyTorch's CPU index (torch 2.13.0+cpu): the Makefile's own pip lines (from
+``make -n``) install tiny stand-in wheels into a fresh environment, so the test follows the Makefile and fails if
+the mechanism stops choosing +cpu.
 """
 
 from __future__ import annotations
@@ -51,35 +52,58 @@ def _fake_wheel(folder: Path, name: str, version: str, requires: tuple[str, ...]
                                                for p in folder.iterdir() if p.is_dir()))
 
 
-def _resolve(command_line: str, pypi: Path, report: Path) -> dict:
-    """Run one of the Makefile's pip install lines as a dry run against ``pypi`` (no config, no network)."""
+def _pip_in(venv: Path, command_line: str, pypi: Path) -> None:
+    """Run one of the Makefile's pip install lines into ``venv`` against ``pypi`` (no config, no network)."""
     words = shlex.split(command_line)
     args = words[words.index("install") + 1:]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL=pypi.as_uri(), PIP_NO_CACHE_DIR="1")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--report",
-                    str(report), *args], check=True, env=env, capture_output=True)
-    return {item["metadata"]["name"]: item["metadata"]["version"] for item in json.loads(report.read_text())["install"]}
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", *args],
+                   check=True, env=env, capture_output=True)
+
+
+def _installed(venv: Path) -> dict:
+    done = subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "list",
+                           "--format=json"], check=True, capture_output=True, text=True,
+                          env={**os.environ, "PIP_CONFIG_FILE": os.devnull})
+    return {item["name"].lower(): item["version"] for item in json.loads(done.stdout)}
+
+
+def _fake_indexes(tmp_path: Path) -> tuple[Path, Path]:
+    """A "PyPI" whose torch 2.13.0 pulls an nvidia-* wheel (as PyPI's Linux wheel does) and a "CPU index" with
+    torch 2.13.0+cpu; both torches need filelock, which only "PyPI" has; and the course, as a package needing torch."""
+    pypi, cpu = tmp_path / "pypi", tmp_path / "cpu"
+    _fake_wheel(pypi, "nvidia-cublas-cu12", "12.8.4.1")
+    _fake_wheel(pypi, "filelock", "3.20.0")
+    _fake_wheel(pypi, "torch", "2.13.0", requires=("nvidia-cublas-cu12==12.8.4.1", "filelock"))
+    _fake_wheel(pypi, "course", "1.0", requires=("torch==2.13.0",))
+    _fake_wheel(cpu, "torch", "2.13.0+cpu", requires=("filelock",))
+    return pypi, cpu
 
 
 def test_linux_install_takes_the_cpu_build_of_torch_and_no_nvidia_package(tmp_path):
-    pypi, cpu = tmp_path / "pypi", tmp_path / "cpu"
-    _fake_wheel(pypi, "nvidia-cublas-cu12", "12.8.4.1")
-    _fake_wheel(pypi, "torch", "2.13.0", requires=("nvidia-cublas-cu12==12.8.4.1",))
-    _fake_wheel(cpu, "torch", "2.13.0+cpu")
-
+    pypi, cpu = _fake_indexes(tmp_path)
     lines = pip_install_lines(make_dry_run("setup", VENV=str(tmp_path / "venv"), TORCH_INDEX=cpu.as_uri()))
     torch_lines = [line for line in lines if "torch==" in line]
-    assert len(torch_lines) == 1 and lines.index(torch_lines[0]) < lines.index(
-        next(line for line in lines if line.endswith("-e ."))), "torch must be installed before the package"
-    chosen = _resolve(torch_lines[0], pypi, tmp_path / "report.json")
-    assert chosen["torch"] == "2.13.0+cpu"
-    assert not [name for name in chosen if name.startswith("nvidia")]
+    package_line = next(line for line in lines if line.endswith("-e ."))
+    assert len(torch_lines) == 1 and lines.index(torch_lines[0]) < lines.index(package_line), \
+        "torch must be installed before the package"
 
-    # Without the CPU index (what happens on a Linux laptop if the step is missing) the same request takes the
-    # CUDA build: the check above can fail.
-    plain = _resolve(torch_lines[0].split(" --extra-index-url")[0], pypi, tmp_path / "plain.json")
-    assert plain["torch"] == "2.13.0" and "nvidia-cublas-cu12" in plain
+    # the two steps for real, into a fresh environment: the Makefile's torch line, then the package (`-e .` of the
+    # Makefile, played by a package that needs torch==2.13.0)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    _pip_in(venv, torch_lines[0], pypi)
+    _pip_in(venv, package_line.replace("-e .", "course"), pypi)
+    installed = _installed(venv)
+    assert installed["torch"] == "2.13.0+cpu" and installed["filelock"] == "3.20.0" and "course" in installed
+    assert not [name for name in installed if name.startswith("nvidia")]
+
+    # Without the torch step (plain pip on a Linux laptop) the same package brings the CUDA build: the check can fail.
+    plain = tmp_path / "plain"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(plain)], check=True)
+    _pip_in(plain, package_line.replace("-e .", "course"), pypi)
+    assert _installed(plain)["torch"] == "2.13.0" and "nvidia-cublas-cu12" in _installed(plain)
 
 
 def test_makefile_torch_index_is_the_one_binder_and_the_bundle_use():
