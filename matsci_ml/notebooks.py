@@ -94,6 +94,12 @@ def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = Fal
     client = NotebookClient(notebook, timeout=cell_timeout_s, kernel_name="python3",
                             config=_kernel_transport(Path(sockets.name)),
                             resources={"metadata": {"path": str(workdir or path.parent)}})
+    # nbclient imitates the Output widget (the one `interact` draws into) by sending comm messages to the kernel on
+    # the shell socket while it waits on that socket for the cell's reply; now and then the reply's wake-up is lost
+    # and the run sits idle until the cell timeout, when the reply is found after all (seen in CI: 600 s after an
+    # `interact` cell, the kernel idle, then the lesson passes). Without the imitation nothing but execute requests
+    # is sent, and what a widget's function displays is kept as the cell's own output.
+    client.widget_registry = {}
     sampler = _TreeMemorySampler()
     sampler.start()
     start = time.perf_counter()
