@@ -10,6 +10,9 @@ from pymatgen.io.ase import AseAtomsAdaptor
 
 from matsci_ml.features.sine_matrix import sine_matrix, sine_matrix_eigenvalues
 
+# matminer's SineCoulombMatrix still uses numpy.matrix
+pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")
+
 
 def _structures():
     rng = np.random.default_rng(0)
