@@ -23,7 +23,6 @@ Makefile); PyPI's Linux wheel would pull several GB of CUDA libraries into every
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform as _platform
 import subprocess
@@ -32,6 +31,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from matsci_ml.data.catalogue import sha256_of
 from matsci_ml.paths import REPO_ROOT
 
 #: PyTorch's index of CPU-only wheels (the Makefile and binder/requirements.txt name the same one).
@@ -74,14 +74,6 @@ class BundleReport:
 
 def _folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def write_bundle(
@@ -159,7 +151,7 @@ def write_bundle(
         "missing_platforms": report.missing_platforms,
         "requirements": requirements,
         "torch_index": index,
-        "files": {str(p.relative_to(directory)): {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files},
+        "files": {str(p.relative_to(directory)): {"bytes": p.stat().st_size, "sha256": sha256_of(p)} for p in files},
     }
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     (directory / "README.md").write_text(_readme(report))

@@ -177,9 +177,7 @@ def build_site(out: str | Path, *, executed: str | Path = EXECUTED_DIR, execute_
                                         f"(it saves them there), or build with --execute-missing")
             from matsci_ml.notebooks import run_notebook
 
-            run = run_notebook(lesson, solutions=True)
-            executed.mkdir(parents=True, exist_ok=True)
-            nbformat.write(run.notebook, run_path)
+            save_executed(run_notebook(lesson, solutions=True).notebook, lesson, executed)
         notebook = nbformat.read(run_path, as_version=4)
         problems += [f"{lesson.name} {e}" for e in error_outputs(notebook)]
         page = learner_view(notebook)
