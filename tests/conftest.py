@@ -64,6 +64,16 @@ def _run_until_then_sigkill(arguments, state_path, condition, *, env=None, timeo
     return killed_in
 
 
+@pytest.fixture(scope="module")
+def dask_client():
+    """A real dask.distributed cluster: two worker processes of one thread each, no dashboard (workers inherit the
+    environment: data folder, threads)."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  worker_dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
 @pytest.fixture(scope="session")
 def sigkill_when():
     """``sigkill_when(arguments, state_path, condition, env=None)``: run a script, kill it mid-run (see above)."""

@@ -1,6 +1,6 @@
 """The course's independent jobs on a real dask.distributed cluster (a LocalCluster of two worker processes):
 oracle labels of active learning, cluster-expansion labels, Monte Carlo temperature and chemical-potential scans
-give exactly the serial numbers."""
+give exactly the serial numbers. (The active-learning loop on the same cluster: tests/active_learning/test_loop.py.)"""
 
 from __future__ import annotations
 
@@ -12,15 +12,7 @@ from ase.build import bulk
 
 from matsci_ml.parallel import InProcessExecutor, as_executor, run_all
 
-distributed = pytest.importorskip("distributed")
-
-
-@pytest.fixture(scope="module")
-def client():
-    # Two worker processes of one thread each, no dashboard; workers inherit the environment (data folder, threads).
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  worker_dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        yield client
+pytest.importorskip("distributed")
 
 
 def _pid_after(delay_s: float) -> int:
@@ -30,19 +22,19 @@ def _pid_after(delay_s: float) -> int:
     return os.getpid()
 
 
-def test_jobs_run_in_the_two_worker_processes_and_come_back_in_order(client):
-    pids = run_all(_pid_after, [dict(delay_s=0.3)] * 6, client)
+def test_jobs_run_in_the_two_worker_processes_and_come_back_in_order(dask_client):
+    pids = run_all(_pid_after, [dict(delay_s=0.3)] * 6, dask_client)
     assert len(set(pids)) == 2 and os.getpid() not in pids
-    assert run_all(pow, [dict(base=k, exp=2) for k in range(10)], client) == [k * k for k in range(10)]
+    assert run_all(pow, [dict(base=k, exp=2) for k in range(10)], dask_client) == [k * k for k in range(10)]
 
 
-def test_equal_submissions_are_not_merged(client):
+def test_equal_submissions_are_not_merged(dask_client):
     # dask's default (pure=True) would run one task for equal arguments; we submit with pure=False
-    futures = [as_executor(client).submit(_pid_after, 0.3) for _ in range(4)]
+    futures = [as_executor(dask_client).submit(_pid_after, 0.3) for _ in range(4)]
     assert len({f.result() for f in futures}) == 2
 
 
-def test_oracle_labels_of_active_learning_on_a_cluster(client):
+def test_oracle_labels_of_active_learning_on_a_cluster(dask_client):
     from matsci_ml.atomistic.oracle import label_all
 
     frames = []
@@ -50,62 +42,38 @@ def test_oracle_labels_of_active_learning_on_a_cluster(client):
         atoms = bulk("Cu", "fcc", a=3.6, cubic=True).repeat(2)
         atoms.rattle(0.05, seed=k)
         frames.append(atoms)
-    serial, on_cluster = label_all(frames), label_all(frames, executor=client)
+    serial, on_cluster = label_all(frames), label_all(frames, executor=dask_client)
     for a, b in zip(serial, on_cluster):
         assert a.get_potential_energy() == b.get_potential_energy()
         np.testing.assert_array_equal(a.get_forces(), b.get_forces())
         np.testing.assert_array_equal(a.get_stress(), b.get_stress())
 
 
-def _short_loop(state_path, executor):
-    from matsci_ml.active_learning import ActiveLearningLoop, MDExploration, MTPLearner
-
-    initial = []
-    for k in range(3):
-        atoms = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
-        atoms.rattle(0.03, seed=k)
-        initial.append(atoms)
-    start = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
-    explorations = [MDExploration(start, temperature_K=t, steps=100, seed=i) for i, t in enumerate([500, 1000])]
-    learner = MTPLearner({"level": 8, "min_dist": 1.9, "max_dist": 4.5, "max_iter": 20}, seed=0)
-    return ActiveLearningLoop(initial, explorations, learner=learner, state_path=state_path, max_iterations=2,
-                              executor=executor, progress=False)
-
-
-def test_active_learning_loop_labels_on_a_cluster(client, tmp_path):
-    serial = _short_loop(tmp_path / "serial.json", None).run()
-    on_cluster = _short_loop(tmp_path / "cluster.json", client).run()
-    assert len(serial.training_set) == len(on_cluster.training_set) > 3
-    for a, b in zip(serial.training_set, on_cluster.training_set):
-        np.testing.assert_array_equal(a.positions, b.positions)
-        assert a.get_potential_energy() == b.get_potential_energy()
-
-
-def test_cluster_expansion_labels_on_a_cluster(client, tmp_path):
+def test_cluster_expansion_labels_on_a_cluster(dask_client, tmp_path):
     from matsci_ml.cluster_expansion import enumerate_structures, label_structures
     from matsci_ml.cluster_expansion.lesson_setup import cupt_parent
 
     structures = enumerate_structures(cupt_parent(), [1, 2, 3], ("Cu", "Pt"))[:8]
     serial = label_structures(structures, ("Cu", "Pt"), relax="volume")
     cache = tmp_path / "labels.json"
-    on_cluster = label_structures(structures, ("Cu", "Pt"), relax="volume", executor=client, cache=cache)
+    on_cluster = label_structures(structures, ("Cu", "Pt"), relax="volume", executor=dask_client, cache=cache)
     np.testing.assert_array_equal(serial.energy_per_atom, on_cluster.energy_per_atom)
     assert cache.exists()
 
 
-def test_temperature_and_chemical_potential_scans_on_a_cluster(client):
+def test_temperature_and_chemical_potential_scans_on_a_cluster(dask_client):
     from matsci_ml.monte_carlo import chemical_potential_scan, square_lattice_ising, temperature_scan
 
     hamiltonian = square_lattice_ising(8)
     spins = np.ones(64)
     serial = temperature_scan(hamiltonian, spins, [1.5, 2.3, 3.5], n_sweeps=300, seed=3)
-    on_cluster = temperature_scan(hamiltonian, spins, [1.5, 2.3, 3.5], n_sweeps=300, seed=3, executor=client)
+    on_cluster = temperature_scan(hamiltonian, spins, [1.5, 2.3, 3.5], n_sweeps=300, seed=3, executor=dask_client)
     for a, b in zip(serial, on_cluster):
         np.testing.assert_array_equal(a.energies, b.energies)
         np.testing.assert_array_equal(a.spins, b.spins)
     dmus = np.linspace(-2, 2, 5)
     x_serial = chemical_potential_scan(hamiltonian, spins, dmus, kT=2.0, n_sweeps=200, seed=1)
-    x_cluster = chemical_potential_scan(hamiltonian, spins, dmus, kT=2.0, n_sweeps=200, seed=1, executor=client)
+    x_cluster = chemical_potential_scan(hamiltonian, spins, dmus, kT=2.0, n_sweeps=200, seed=1, executor=dask_client)
     np.testing.assert_array_equal(x_serial, x_cluster)
     assert np.all(np.diff(x_serial) > 0)
 

@@ -20,7 +20,7 @@ LOOP_SCRIPT = textwrap.dedent("""
     from ase.build import bulk
     from matsci_ml.active_learning import ActiveLearningLoop, MDExploration, MTPLearner
 
-    def make_loop(state_path, max_iterations=8):
+    def make_loop(state_path, max_iterations=8, executor=None):
         initial = []
         for k in range(3):
             atoms = bulk("Cu", "fcc", a=3.61, cubic=True).repeat(2)
@@ -30,7 +30,7 @@ LOOP_SCRIPT = textwrap.dedent("""
         explorations = [MDExploration(start, temperature_K=t, steps=150, seed=i) for i, t in enumerate([500, 1000])]
         learner = MTPLearner({"level": 8, "min_dist": 1.9, "max_dist": 4.5, "max_iter": 30}, seed=0)
         return ActiveLearningLoop(initial, explorations, learner=learner, state_path=state_path,
-                                  max_iterations=max_iterations, progress=False)
+                                  max_iterations=max_iterations, executor=executor, progress=False)
 
     if __name__ == "__main__":
         make_loop(sys.argv[1]).run()
@@ -100,6 +100,16 @@ def test_a_finished_run_loads_without_work_and_settings_are_checked(loop_module,
     broken.write_text("{not json")
     with pytest.raises(ValueError, match="not valid JSON"):
         script.make_loop(broken).run()
+
+
+def test_loop_labels_on_a_dask_cluster(loop_module, dask_client, tmp_path):
+    _, script = loop_module
+    serial = script.make_loop(tmp_path / "serial.json", max_iterations=2).run()
+    on_cluster = script.make_loop(tmp_path / "cluster.json", max_iterations=2, executor=dask_client).run()
+    assert len(serial.training_set) == len(on_cluster.training_set) > 3
+    for a, b in zip(serial.training_set, on_cluster.training_set):
+        np.testing.assert_array_equal(a.positions, b.positions)
+        assert a.get_potential_energy() == b.get_potential_energy()
 
 
 def test_labelling_through_an_executor_matches_in_process():
