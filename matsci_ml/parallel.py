@@ -21,6 +21,8 @@ and every job carries its own seed, so a parallel run gives the serial run's num
 
 from __future__ import annotations
 
+import sys
+
 
 class InProcessExecutor:
     """The smallest Executor: each job runs in this process when its result is first asked for (so a progress
@@ -45,7 +47,8 @@ def as_executor(executor=None):
     ``dask.distributed.Client`` its executor view (``pure=False``), anything else is returned unchanged."""
     if executor is None:
         return InProcessExecutor()
-    if type(executor).__name__ == "Client" and hasattr(executor, "get_executor"):
+    distributed = sys.modules.get("distributed")           # a Client exists only if distributed was imported
+    if distributed is not None and isinstance(executor, distributed.Client):
         return executor.get_executor(pure=False)
     if not callable(getattr(executor, "submit", None)):
         raise TypeError(f"executor must have a submit(function, *args) method (a concurrent.futures Executor or a "
