@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 # Set before anything imports matsci_ml, and inherited by the notebook kernels the lesson tests start.
@@ -62,6 +63,57 @@ def _run_until_then_sigkill(arguments, state_path, condition, *, env=None, timeo
     if killed_in is not None:
         assert process.returncode == -signal.SIGKILL
     return killed_in
+
+
+@contextlib.contextmanager
+def _running_lab(workspace, extra=(), *, token: str = "course-test"):
+    """`matsci-ml lab` serving the workspace ``workspace`` on a free localhost port: yields its base URL; then stops
+    it and checks that JupyterLab stopped with it."""
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    import psutil
+    import requests
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile("w+") as log:       # a file, not a pipe: a long-running server never blocks on it
+        process = subprocess.Popen(
+            [sys.executable, "-m", "matsci_ml.cli", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+             f"--IdentityProvider.token={token}", *extra],
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "MATSCI_ML_WORKSPACE": str(workspace)})
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    if requests.get(f"{url}/api/status?token={token}", timeout=2).ok:
+                        break
+                except requests.RequestException:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise AssertionError("JupyterLab did not answer:\n" + log.read()[-3000:])
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    leftovers = [p for p in psutil.process_iter(["cmdline"]) if f"--port={port}" in " ".join(p.info["cmdline"] or [])]
+    assert not leftovers, "stopping `matsci-ml lab` must stop JupyterLab too"
+
+
+@pytest.fixture(scope="session")
+def running_lab():
+    """``with running_lab(workspace, extra_options, token=...) as url:`` a JupyterLab started by `matsci-ml lab`."""
+    return _running_lab
 
 
 @pytest.fixture(scope="module")

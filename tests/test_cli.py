@@ -114,51 +114,25 @@ def test_run_reports_a_missing_notebook_and_a_timeout_and_goes_on(notebooks, tmp
     assert lines["good.ipynb"][1] == "ok" and lines["slow.ipynb"][1] == "FAILED"
 
 
-def _serve_lab(extra: list[str], env: dict):
-    """Start `matsci-ml lab` with ``extra`` options; yields (port, names at the root of its contents API)."""
-    import socket
-    import time
-
+def _contents_and_settings(url: str) -> tuple[list[str], dict]:
+    """Names at the root of a running JupyterLab's contents API, and its notification settings."""
     import requests
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "matsci_ml.cli", "lab", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=course-test", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, **env})
-    try:
-        deadline, names = time.monotonic() + 90, None
-        while time.monotonic() < deadline and names is None and process.poll() is None:
-            try:
-                reply = requests.get(f"http://127.0.0.1:{port}/api/contents?token=course-test", timeout=2)
-                names = [item["name"] for item in reply.json()["content"]]
-            except (requests.RequestException, ValueError, KeyError):
-                time.sleep(0.5)
-        if names is None:
-            process.kill()
-            raise AssertionError("JupyterLab did not answer:\n" + process.communicate()[0][-3000:])
-        settings = requests.get(f"http://127.0.0.1:{port}/lab/api/settings/@jupyterlab/apputils-extension:"
-                                f"notification?token=course-test", timeout=5).json()
-        assert requests.get(f"http://127.0.0.1:{port}/lab?token=course-test", timeout=5).status_code == 200
-        return port, names, settings
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        import psutil
-
-        leftovers = [p for p in psutil.process_iter(["cmdline"])
-                     if f"--port={port}" in " ".join(p.info["cmdline"] or [])]
-        assert not leftovers, "stopping `matsci-ml lab` must stop JupyterLab too"
+    contents = requests.get(f"{url}/api/contents?token=course-test", timeout=5).json()["content"]
+    names = [item["name"] for item in contents]
+    settings = requests.get(f"{url}/lab/api/settings/@jupyterlab/apputils-extension:notification?token=course-test",
+                            timeout=5).json()
+    assert requests.get(f"{url}/lab?token=course-test", timeout=5).status_code == 200
+    return names, settings
 
 
-def test_lab_serves_the_learners_own_copy_of_the_lessons(tmp_path):
+def test_lab_serves_the_learners_own_copy_of_the_lessons(tmp_path, running_lab):
     from matsci_ml.paths import LESSONS_DIR
 
     before = {p.name: p.read_bytes() for p in LESSONS_DIR.glob("*.ipynb")}
     workspace = tmp_path / "work"
-    _, names, settings = _serve_lab([], {"MATSCI_ML_WORKSPACE": str(workspace)})
+    with running_lab(workspace) as url:
+        names, settings = _contents_and_settings(url)
     assert "01_materials_data_and_apis.ipynb" in names
     assert sorted(p.name for p in workspace.glob("*.ipynb")) == sorted(before)
     # the course's settings are what JupyterLab serves (overrides become the schema's defaults): no news, no update
@@ -168,12 +142,13 @@ def test_lab_serves_the_learners_own_copy_of_the_lessons(tmp_path):
     assert {p.name: p.read_bytes() for p in LESSONS_DIR.glob("*.ipynb")} == before
 
 
-def test_lab_takes_another_root_dir(tmp_path):
+def test_lab_takes_another_root_dir(tmp_path, running_lab):
     # a second root_dir used to crash JupyterLab ("root_dir only accepts one value")
     other = tmp_path / "elsewhere"
     other.mkdir()
     (other / "mine.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
-    _, names, _ = _serve_lab([f"--ServerApp.root_dir={other}"], {"MATSCI_ML_WORKSPACE": str(tmp_path / "work")})
+    with running_lab(tmp_path / "work", [f"--ServerApp.root_dir={other}"]) as url:
+        names, _ = _contents_and_settings(url)
     assert names == ["mine.ipynb"]
 
 

@@ -1,10 +1,10 @@
 """Widgets and the 3D viewer render in a real browser: headless Chromium (Debian's package) drives JupyterLab.
 
-The test opens the learner's copy of lesson 05 through `matsci-ml lab`, runs the cells the slider and the 3D views
-need from JupyterLab itself (the way a participant does), and checks what the page shows: the temperature slider (ipywidgets) and the 3D views
-(weas-widget: a WebGL canvas with something drawn on it, not a blank or a "Loading widget..." placeholder), and no
-JavaScript error in the console. A second test runs the same check with JupyterLab's widget JavaScript taken away
-(no prebuilt extensions) and requires it to fail: the check can tell.
+The test opens the learner's copy of lesson 05 through `matsci-ml lab`, runs the cells the slider and the 3D view
+need from JupyterLab itself (the way a participant does), and checks what the page shows: the temperature slider
+(ipywidgets) and the 3D view (weas-widget: a WebGL canvas with something drawn on it, not a blank or a "Loading
+widget..." placeholder), and no JavaScript error in the console. A second test runs the same check with JupyterLab's
+widget JavaScript taken away (no prebuilt extensions) and requires it to fail: the check can tell.
 
 Needs /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it) and playwright (test extras), which
 drives the installed Chromium and downloads no browser. Screenshots: build/browser/*.png.
@@ -15,10 +15,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -42,42 +38,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--use-angle=swiftshader", "--
                  "--no-first-run", "--disable-quic"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Lab:
-    """`matsci-ml lab` on localhost, the browser-facing app exposed so the test can run JupyterLab commands."""
-
-    def __init__(self, workspace: Path, extra: list[str] = ()):
-        import requests
-
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "matsci_ml.cli", "lab", "--no-browser", f"--port={self.port}",
-             "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", "--LabApp.expose_app_in_browser=True",
-             *extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "MATSCI_ML_WORKSPACE": str(workspace)})
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.url}/api/status?token={TOKEN}", timeout=2).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.5)
-        self.close()
-        raise AssertionError("JupyterLab did not start")
-
-    def close(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+#: `matsci-ml lab` options: the browser-facing app exposed, so the test can run JupyterLab's own commands.
+EXPOSE_APP = "--LabApp.expose_app_in_browser=True"
 
 
 def _blank(png: bytes) -> bool:
@@ -89,7 +51,7 @@ def _blank(png: bytes) -> bool:
     return colours is not None and len(colours) < 8
 
 
-def run_and_inspect(lab: Lab, notebook: str, screenshot: Path, *, cell_ids: list[str] | None = None,
+def run_and_inspect(url: str, notebook: str, screenshot: Path, *, cell_ids: list[str] | None = None,
                     timeout_s: float = 300) -> dict:
     """Open ``notebook`` in JupyterLab, run its cells (all, or those with ``cell_ids``, in order) from JupyterLab's
     own commands, and report what rendered."""
@@ -99,7 +61,7 @@ def run_and_inspect(lab: Lab, notebook: str, screenshot: Path, *, cell_ids: list
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
-        page.goto(f"{lab.url}/lab/tree/{notebook}?token={TOKEN}&reset")
+        page.goto(f"{url}/lab/tree/{notebook}?token={TOKEN}&reset")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget "
                                "&& window.jupyterapp.shell.currentWidget.sessionContext "
@@ -178,19 +140,16 @@ def render_problems(report: dict) -> list[str]:
 LESSON_05_CELLS = ["4da72e77", "4434f987", "e0f7d8bc", "00873782", "f560eda7", "42c3f0ce"]
 
 
-def test_lesson_05_widgets_and_3d_views_render_in_chromium(tmp_path):
-    lab = Lab(tmp_path / "work")
-    try:
-        report = run_and_inspect(lab, "05_monte_carlo.ipynb", SCREENSHOTS / "lesson05.png", cell_ids=LESSON_05_CELLS)
-    finally:
-        lab.close()
+def test_lesson_05_widgets_and_3d_views_render_in_chromium(tmp_path, running_lab):
+    with running_lab(tmp_path / "work", [EXPOSE_APP], token=TOKEN) as url:
+        report = run_and_inspect(url, "05_monte_carlo.ipynb", SCREENSHOTS / "lesson05.png", cell_ids=LESSON_05_CELLS)
     print(f"sliders {report['sliders']}, 3D views {report['canvases']} ({report['drawn']} drawn), "
           f"console errors {len(report['errors'])}; screenshots in {SCREENSHOTS}")
     assert not render_problems(report), render_problems(report)
     assert report["canvases"] >= 1                     # the annealed Cu-Pt cell
 
 
-def test_the_check_fails_without_the_widget_javascript(tmp_path):
+def test_the_check_fails_without_the_widget_javascript(tmp_path, running_lab):
     """JupyterLab with no prebuilt extensions (so no widget manager, no anywidget): the same check must fail."""
     workspace = tmp_path / "work"
     workspace.mkdir()
@@ -203,10 +162,7 @@ def test_the_check_fails_without_the_widget_javascript(tmp_path):
     nbformat.write(notebook, workspace / "small.ipynb")
     empty = tmp_path / "no-extensions"
     empty.mkdir()
-    lab = Lab(workspace, [f"--LabApp.labextensions_path={empty}"])
-    try:
-        broken = run_and_inspect(lab, "small.ipynb", SCREENSHOTS / "without-widget-js.png", timeout_s=120)
-    finally:
-        lab.close()
+    with running_lab(workspace, [EXPOSE_APP, f"--LabApp.labextensions_path={empty}"], token=TOKEN) as url:
+        broken = run_and_inspect(url, "small.ipynb", SCREENSHOTS / "without-widget-js.png", timeout_s=120)
     problems = render_problems(broken)
     assert "no slider widget rendered" in problems and any("3D views" in p for p in problems), problems
