@@ -122,9 +122,8 @@ def _cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
 def _cmd_bundle(args: argparse.Namespace, extra: list[str]) -> int:
     from matsci_ml.bundle import write_bundle
 
-    index = args.torch_index if args.torch_index is not None else "default"
     report = write_bundle(args.directory, platforms=tuple(args.platform), python_version=args.python_version,
-                          torch_index=index or None)
+                          torch_index=args.torch_index or None)
     print(report.summary())
     return 0
 
@@ -180,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--platform", action="append", default=[],
                         help="also download binary wheels for this pip platform tag (repeatable), e.g. win_amd64")
     bundle.add_argument("--python-version", help="participants' Python for --platform, e.g. 3.11 (default: this one)")
-    bundle.add_argument("--torch-index", help="extra index for torch (default: PyTorch's CPU index on Linux; '' for none)")
+    bundle.add_argument("--torch-index", default="default", help="extra index for torch (default: PyTorch's CPU index on Linux; '' for none)")
     bundle.set_defaults(func=_cmd_bundle)
 
     site = sub.add_parser("site", help="build the course website (lessons with their outputs) and check it")
