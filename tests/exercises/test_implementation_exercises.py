@@ -275,6 +275,53 @@ def _spread_max_component(forces):
     return forces.std(axis=0).max(axis=1)
 
 
+def _sine(numbers, frac_coords, lattice, *, to_bohr=0.529177210544, power=2, diagonal=2.4):
+    z = np.asarray(numbers, float)
+    difference = frac_coords[:, None, :] - frac_coords[None, :, :]
+    length = np.linalg.norm(np.abs(np.sin(np.pi * difference)) ** power @ lattice, axis=2) / to_bohr
+    np.fill_diagonal(length, np.inf)
+    matrix = np.outer(z, z) / length
+    np.fill_diagonal(matrix, 0.5 * z ** diagonal)
+    return matrix
+
+
+def _sine_in_angstrom(numbers, frac_coords, lattice):
+    return _sine(numbers, frac_coords, lattice, to_bohr=1.0)
+
+
+def _sine_not_squared(numbers, frac_coords, lattice):
+    return _sine(numbers, frac_coords, lattice, power=1)
+
+
+def _sine_diagonal_z_squared(numbers, frac_coords, lattice):
+    return _sine(numbers, frac_coords, lattice, diagonal=2)
+
+
+def _messages(v, u, centers, neighbors, W, b, *, swap=False, repeated=True):
+    d = v.shape[1]
+    z = np.concatenate([v[centers], v[neighbors], u], axis=1) @ W + b
+    gate, core = (z[:, d:], z[:, :d]) if swap else (z[:, :d], z[:, d:])
+    messages = 1.0 / (1.0 + np.exp(-gate)) * np.logaddexp(0.0, core)
+    summed = np.zeros_like(v)
+    if repeated:
+        np.add.at(summed, centers, messages)
+    else:
+        summed[centers] += messages
+    return summed
+
+
+def _messages_fancy_index(v, u, centers, neighbors, W, b):
+    return _messages(v, u, centers, neighbors, W, b, repeated=False)
+
+
+def _messages_swapped_halves(v, u, centers, neighbors, W, b):
+    return _messages(v, u, centers, neighbors, W, b, swap=True)
+
+
+def _messages_to_neighbours(v, u, centers, neighbors, W, b):
+    return _messages(v, u, neighbors, centers, W, b)
+
+
 WRONG = {
     "01.follow-pages": [_pages_first_only, _pages_no_cap, _pages_string_links_only],
     "01.parse-formula": [_formula_integers_only, _formula_overwrites],
@@ -292,13 +339,15 @@ WRONG = {
     "07.maxvol-swap": [_swap_transposed, _swap_always, _swap_largest_norm],
     "08.equivariance-test": [_equivariance_cell_fixed, _equivariance_wrong_side],
     "08.committee-spread": [_spread_sample_std, _spread_of_magnitudes, _spread_max_component],
+    "09.sine-matrix": [_sine_in_angstrom, _sine_not_squared, _sine_diagonal_z_squared],
+    "09.cgcnn-messages": [_messages_fancy_index, _messages_swapped_halves, _messages_to_neighbours],
 }
 
 
 def test_at_least_two_implementation_exercises_per_lesson():
     ids = [ex.id for ex in implementation_exercises()]
-    assert len(ids) >= 16
-    for lesson in ("01", "02", "03", "04", "05", "06", "07", "08"):
+    assert len(ids) >= 18
+    for lesson in ("01", "02", "03", "04", "05", "06", "07", "08", "09"):
         assert sum(i.startswith(lesson) for i in ids) >= 2, lesson
     assert sorted(WRONG) == sorted(ids), "every implementation exercise needs typical wrong answers here"
 
