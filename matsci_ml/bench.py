@@ -205,3 +205,17 @@ def bench_mtp():
     from matsci_ml.mtp.benchmark import bench_mtp as run
 
     return run()
+
+
+def bench_gnn(task: str = "matbench_phonons", folds=range(5), output=None):
+    """The crystal graph network on the official folds of ``task`` (:mod:`matsci_ml.graph_network.benchmark`):
+    five-fold MAE and training time, written to ``datasets/structure_models/`` (or ``output``)."""
+    from matsci_ml.graph_network.benchmark import run_gnn_benchmark
+
+    report = run_gnn_benchmark(task, folds=folds, output=output)
+    per_fold = ", ".join(f"{fold['mae']:.1f}" for fold in report["folds"])
+    networks = report["settings"]["n_models"]
+    return (f"CGCNN on {task} ({len(report['folds'])} official folds, {networks} network{'s' * (networks > 1)} "
+            f"each): MAE {report['mean_mae']:.2f} ± {report['std_mae']:.2f} {report['unit']} (folds: {per_fold}); "
+            f"training {report['total_fit_seconds']:.0f} s on {report['machine']['cpu_count']} cores "
+            f"({report['machine']['torch_threads']} torch threads)")

@@ -3,6 +3,9 @@
 * **Property ML** -- :func:`glass_challenge`: Matbench ``matbench_glass`` (glass-forming ability from composition,
   5680 alloys) on the official folds, scored like the leaderboard (ROC-AUC on thresholded labels, i.e. balanced
   accuracy) and printed against its published entries.
+* **Structure models** -- :func:`phonons_challenge`: Matbench ``matbench_phonons`` (highest phonon-DOS peak from
+  the crystal structure, 1265 materials) on the official folds, scored by the MAE (cm⁻¹) against the leaderboard;
+  the target is MODNet v0.1.12, the best descriptor model published there.
 * **Lattice models** -- :func:`cluster_expansion_challenge`: a cluster expansion of the Cu-Pt EMT labels of lesson
   04 with your choice of clusters and fit, scored by 10-fold CV RMSE against the lesson's 12-ECI OLS expansion
   (computed in the same call), and required to keep its ground states within 1 meV/site of EMT's hull.
@@ -70,6 +73,34 @@ def glass_challenge(model, *, features=None, name: str = "your model") -> Challe
                            ["RF-SCM/Magpie"], "RF-SCM/Magpie, Matbench v0.1 leaderboard", True, table,
                            [f"ROC-AUC of the probabilities, 5-fold mean: {result.mean('roc_auc'):.4f} (the leaderboard "
                             "scores thresholded labels, so compare the balanced accuracy)"])
+
+
+def phonons_challenge(model, *, features=None, name: str = "your model") -> ChallengeResult:
+    """Score ``model`` (an unfitted scikit-learn regressor) on ``matbench_phonons``'s official folds.
+
+    ``features`` is a transformer from pymatgen structures to features (default: lesson 09's
+    :class:`~matsci_ml.features.structure.StructureFeaturizer`); pass ``features="structures"`` to hand the model
+    the structures themselves (e.g. a :class:`~matsci_ml.graph_network.CrystalGraphRegressor`).
+    Target: MODNet v0.1.12's 34.28 cm⁻¹.
+    """
+    from matsci_ml.data import load_matbench
+    from matsci_ml.evaluation import compare_with_leaderboard, evaluate_matbench
+    from matsci_ml.evaluation.leaderboard import LEADERBOARD
+    from matsci_ml.features.structure import StructureFeaturizer
+
+    data = load_matbench("matbench_phonons")
+    if isinstance(features, str) and features == "structures":
+        X = list(data["structure"])
+    else:
+        featurizer = features if features is not None else StructureFeaturizer(n_jobs=2)
+        X = featurizer.fit(data["structure"]).transform(data["structure"])
+    result = evaluate_matbench(model, X, data, "matbench_phonons", name=name)
+    score = float(result.mean("mae"))
+    board = LEADERBOARD["matbench_phonons"]
+    return ChallengeResult("matbench_phonons (official 5 folds)", score, "cm⁻¹", board["entries"]["MODNet v0.1.12"],
+                           "MODNet v0.1.12, Matbench v0.1 leaderboard", False,
+                           compare_with_leaderboard("matbench_phonons", {name: score}),
+                           [f"fold MAEs: {', '.join(f'{m:.1f}' for m in result.fold_scores['mae'])} cm⁻¹"])
 
 
 def cluster_expansion_challenge(cutoffs: dict, estimator=None, *, name: str = "your expansion") -> ChallengeResult:

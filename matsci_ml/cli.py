@@ -115,6 +115,10 @@ def _cmd_warmup(args: argparse.Namespace, extra: list[str]) -> int:
 def _cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
     from matsci_ml import bench
 
+    if args.task == "gnn":
+        folds = [int(k) for k in args.folds.split(",")]
+        print(bench.bench_gnn(args.matbench_task, folds=folds, output=args.output))
+        return 0
     print(getattr(bench, f"bench_{args.task}")())
     return 0
 
@@ -171,7 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=_cmd_run)
 
     bench = sub.add_parser("bench", help="time our implementation against a peer library, same process")
-    bench.add_argument("task", choices=["featurize", "mc", "kmc", "mtp"])
+    bench.add_argument("task", choices=["featurize", "mc", "kmc", "mtp", "gnn"])
+    bench.add_argument("--matbench-task", default="matbench_phonons", choices=["matbench_phonons", "matbench_jdft2d"],
+                       help="gnn only: the Matbench task")
+    bench.add_argument("--folds", default="0,1,2,3,4", help="gnn only: official folds to run, e.g. 0,1")
+    bench.add_argument("--output", default=None, help="gnn only: where to write the JSON results "
+                       "(default datasets/structure_models/cgcnn_<task>.json)")
     bench.set_defaults(func=_cmd_bench)
 
     bundle = sub.add_parser("bundle", help="write an offline workshop bundle: wheels, datasets, the course, a README")

@@ -46,3 +46,18 @@ def test_a_better_cv_score_does_not_win_without_the_ground_states():
     result = ChallengeResult("x", 5.0, "meV/site", 6.0, "lesson", False, pd.DataFrame(), requirement_met=False)
     assert not result.beats_target
     assert ChallengeResult("x", 5.0, "meV/site", 6.0, "lesson", False, pd.DataFrame()).beats_target
+
+
+def test_phonons_challenge_places_a_weak_and_a_structure_model():
+    from sklearn.dummy import DummyRegressor
+    from sklearn.ensemble import RandomForestRegressor
+
+    from matsci_ml.challenges import phonons_challenge
+    from matsci_ml.features.structure import StructureFeaturizer
+
+    dummy = phonons_challenge(DummyRegressor(), features=StructureFeaturizer(blocks=("density",)), name="mean")
+    assert dummy.score == pytest.approx(323.98, abs=0.01) and not dummy.beats_target     # the published Dummy
+    forest = phonons_challenge(RandomForestRegressor(60, max_features=0.3, random_state=0, n_jobs=1),
+                               features=StructureFeaturizer(blocks=("composition", "density")), name="forest")
+    assert 45 < forest.score < 80 and not forest.beats_target
+    assert "MODNet v0.1.12" in str(forest) and forest.target == pytest.approx(34.2751)

@@ -153,10 +153,11 @@ def test_lab_takes_another_root_dir(tmp_path, running_lab):
 
 
 def test_lab_reset_keeps_the_learners_copy(tmp_path):
+    from matsci_ml.notebooks import lesson_notebooks
     from matsci_ml.workspace import find_lesson, prepare_workspace, reset_lesson
 
     workspace = tmp_path / "work"
-    assert len(prepare_workspace(workspace)) == 8
+    assert len(prepare_workspace(workspace)) == len(lesson_notebooks())
     mine = workspace / find_lesson("5").name
     mine.write_text("my edits")
     assert prepare_workspace(workspace) == [] and mine.read_text() == "my edits"     # never overwritten

@@ -31,6 +31,22 @@ LEADERBOARD: dict[str, dict] = {
         "entries": {"Dummy": 0.5005, "RF-SCM/Magpie": 0.8587, "AMMExpress v2020": 0.8607,
                     "MODNet v0.1.12": 0.9603},
     },
+    # materialsproject/matbench, docs_src/Leaderboards Per-Task/matbench_v0.1_matbench_phonons.md (5-fold mean MAE)
+    "matbench_phonons": {
+        "metric": "mae",
+        "label": "MAE (cm^-1)",
+        "lower_is_better": True,
+        "entries": {"Dummy": 323.9822, "RF-SCM/Magpie": 67.6126, "CGCNN v2019": 57.7635,
+                    "MODNet v0.1.12": 34.2751, "ALIGNN": 29.5385},
+    },
+    # materialsproject/matbench, docs_src/Leaderboards Per-Task/matbench_v0.1_matbench_jdft2d.md (5-fold mean MAE)
+    "matbench_jdft2d": {
+        "metric": "mae",
+        "label": "MAE (meV/atom)",
+        "lower_is_better": True,
+        "entries": {"Dummy": 67.2851, "RF-SCM/Magpie": 50.0440, "CGCNN v2019": 49.2440,
+                    "MODNet v0.1.12": 33.1918, "ALIGNN": 43.4244},
+    },
 }
 
 

@@ -86,8 +86,9 @@ def evaluate_matbench(model, X, frame: pd.DataFrame, task: str, *, name: str | N
     ----------
     model : scikit-learn estimator
         Regressor for regression tasks; classifier with ``predict_proba`` for classification.
-    X : array-like, shape (n_samples, n_features)
-        Features of ``frame``'s rows, in the same order.
+    X : array-like, shape (n_samples, n_features), or a sequence of objects
+        Features of ``frame``'s rows, in the same order; or one object per row (pymatgen ``Structure``, crystal
+        graph) for a model that takes them, such as :class:`~matsci_ml.graph_network.CrystalGraphRegressor`.
     frame : pandas.DataFrame
         The task as returned by :func:`matsci_ml.data.load_matbench`.
     task : str
@@ -98,7 +99,7 @@ def evaluate_matbench(model, X, frame: pd.DataFrame, task: str, *, name: str | N
         raise ValueError(f"{task} is a classification task; pass a classifier, not {type(model).__name__}.")
     if kind == "regression" and is_classifier(model):
         raise ValueError(f"{task} is a regression task; pass a regressor, not {type(model).__name__}.")
-    X = np.asarray(X)
+    X = _rows(X)
     y = frame[target].to_numpy()
     if kind == "classification":
         y = y.astype(int)
@@ -122,6 +123,18 @@ def evaluate_matbench(model, X, frame: pd.DataFrame, task: str, *, name: str | N
             fitted.append(estimator)
     return MatbenchResult(task, name or type(model).__name__, pd.DataFrame(test_rows), pd.DataFrame(train_rows),
                           predictions, time.perf_counter() - start, fitted)
+
+
+def _rows(X) -> np.ndarray:
+    """``X`` as an array indexable by row: numbers as they are, objects (structures, graphs) one per row."""
+    if isinstance(X, (np.ndarray, pd.DataFrame)):
+        return np.asarray(X)
+    items = list(X)
+    if items and not isinstance(items[0], (int, float, np.number, list, tuple, np.ndarray)):
+        rows = np.empty(len(items), dtype=object)
+        rows[:] = items
+        return rows
+    return np.asarray(items)
 
 
 def results_table(results: list[MatbenchResult]) -> pd.DataFrame:

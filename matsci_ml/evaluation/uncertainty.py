@@ -135,3 +135,37 @@ def calibration_plot(curve: dict[float, float], *, ax=None, label: str = "random
     ax.set_aspect("equal")
     ax.legend(loc="upper left")
     return ax
+
+
+def widest_intervals(formulas, compositions_train, lower, upper, predicted, y_true, X_train, X_test,
+                     top: int = 8):
+    """The test materials with the widest intervals, and two reasons a model may be unsure about them.
+
+    ``rarest element in training``: the element of the material that occurs in the fewest training materials (and
+    that count); ``distance to training``: distance from the material to its nearest training material in
+    standardised feature space, as a percentile of the test set's nearest-neighbour distances.
+    """
+    import pandas as pd
+    from sklearn.neighbors import NearestNeighbors
+    from sklearn.preprocessing import StandardScaler
+
+    counts: dict[str, int] = {}
+    for composition in compositions_train:
+        for element in composition.elements:
+            counts[element.symbol] = counts.get(element.symbol, 0) + 1
+    scaler = StandardScaler().fit(X_train)
+    distance = NearestNeighbors(n_neighbors=1).fit(scaler.transform(X_train)).kneighbors(
+        scaler.transform(X_test))[0][:, 0]
+    percentile = 100.0 * (np.argsort(np.argsort(distance)) + 1) / len(distance)
+    width = np.asarray(upper) - np.asarray(lower)
+    rows = []
+    for i in np.argsort(width)[::-1][:top]:
+        formula = formulas[i]
+        from pymatgen.core import Composition
+
+        rarest = min(Composition(formula).elements, key=lambda e: counts.get(e.symbol, 0)).symbol
+        rows.append({"formula": formula, "true": y_true[i], "predicted": predicted[i], "interval width": width[i],
+                     "inside": bool(lower[i] <= y_true[i] <= upper[i]),
+                     "rarest element (training materials with it)": f"{rarest} ({counts.get(rarest, 0)})",
+                     "distance to training (percentile)": percentile[i]})
+    return pd.DataFrame(rows)

@@ -41,14 +41,9 @@ implement(
     prompt=("Write the sine Coulomb matrix of a crystal (Faber et al. 2015) with NumPy. It is checked against "
             "matminer's SineCoulombMatrix on 24 random crystals of 1-6 atoms, triclinic and orthorhombic."),
     scaffold='''def sine_matrix(numbers, frac_coords, lattice):
-    """Sine Coulomb matrix, shape (n, n).
-
-    numbers     : array (n,)   atomic numbers Z
-    frac_coords : array (n, 3) fractional coordinates
-    lattice     : array (3, 3) lattice vectors as rows, in Å
-
-    Diagonal: 0.5 * Z_i**2.4. Off-diagonal: Z_i Z_j / || sin²(π (f_i - f_j)) @ lattice ||,
-    sin² taken component by component, the length converted from Å to bohr (1 bohr = 0.529177 Å).
+    """Sine Coulomb matrix (n, n) of atomic numbers (n,), fractional coordinates (n, 3) and lattice vectors
+    (3, 3, rows, Å). Diagonal: 0.5 Z_i**2.4. Off-diagonal: Z_i Z_j / ||sin²(π (f_i - f_j)) @ lattice||, with
+    sin² taken component by component and the length in bohr (1 bohr = 0.529177 Å).
     """
     raise NotImplementedError''',
     solution_code='''import numpy as np
@@ -109,17 +104,12 @@ implement(
             "sigmoid(z W_f + b_f) * softplus(z W_s + b_s), z = v_i ⊕ v_j ⊕ u_ij. Checked against the library's "
             "CGConv (PyTorch) on 24 random graphs, with repeated edges and atoms without any."),
     scaffold='''def summed_messages(v, u, centers, neighbors, W, b):
-    """Sum over the edges k with centers[k] == i of the gated message of edge k; shape (n_atoms, d).
+    """For every atom i, the sum of message_k over the edges k with centers[k] == i; shape (n_atoms, d).
 
-    v         : array (n_atoms, d)      atom feature vectors
-    u         : array (n_edges, e)      edge (bond-length) features
-    centers   : int array (n_edges,)    edge k updates atom centers[k] ...
-    neighbors : int array (n_edges,)    ... from its neighbour neighbors[k]
-    W, b      : arrays (2d + e, 2d), (2d,)  one linear map for both halves: the first d
-                outputs are the gate (W_f), the last d the core (W_s)
-
+    v (n_atoms, d) atom vectors; u (n_edges, e) edge features; edge k updates atom centers[k] from atom
+    neighbors[k]; W (2d + e, 2d) and b (2d,): the first d outputs are the gate, the last d the core.
+    z_k = concatenate(v[centers[k]], v[neighbors[k]], u[k])
     message_k = sigmoid(z_k @ W[:, :d] + b[:d]) * softplus(z_k @ W[:, d:] + b[d:])
-    with z_k = concatenate(v[centers[k]], v[neighbors[k]], u[k]).
     """
     raise NotImplementedError''',
     solution_code='''import numpy as np

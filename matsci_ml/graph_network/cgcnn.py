@@ -41,6 +41,9 @@ from matsci_ml.graph_network.graphs import CUTOFF, MAX_NEIGHBORS, CrystalGraph, 
     gaussian_expansion
 
 
+POOLINGS = ("mean", "max", "mean+max")
+
+
 class CGConv(nn.Module):
     """One gated graph convolution (module docstring): node features (n_atoms, node_dim) -> the same shape."""
 
@@ -63,18 +66,30 @@ class CGConv(nn.Module):
 class CGCNN(nn.Module):
     """Embedding, ``n_conv`` :class:`CGConv` layers, mean pooling over atoms, perceptron head: one number per crystal."""
 
-    def __init__(self, node_in: int, edge_dim: int, hidden: int = 64, n_conv: int = 3, head: int = 128):
+    def __init__(self, node_in: int, edge_dim: int, hidden: int = 64, n_conv: int = 3, head: int = 128,
+                 pooling: str = "mean"):
         super().__init__()
+        if pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}")
+        self.pooling = pooling
         self.embed = nn.Linear(node_in, hidden)
         self.convs = nn.ModuleList(CGConv(hidden, edge_dim) for _ in range(n_conv))
-        self.head = nn.Sequential(nn.Softplus(), nn.Linear(hidden, head), nn.Softplus(), nn.Linear(head, 1))
+        pooled = 2 * hidden if pooling == "mean+max" else hidden
+        self.head = nn.Sequential(nn.Softplus(), nn.Linear(pooled, head), nn.Softplus(), nn.Linear(head, 1))
 
     def forward(self, batch: dict) -> torch.Tensor:
         v = self.embed(batch["nodes"])
         for conv in self.convs:
             v = conv(v, batch["edges"], batch["centers"], batch["neighbors"])
-        pooled = torch.zeros(batch["n_graphs"], v.shape[1], dtype=v.dtype).index_add_(0, batch["graph"], v)
-        return self.head(pooled / batch["counts"][:, None]).squeeze(-1)
+        parts = []
+        if self.pooling in ("mean", "mean+max"):
+            summed = torch.zeros(batch["n_graphs"], v.shape[1], dtype=v.dtype).index_add_(0, batch["graph"], v)
+            parts.append(summed / batch["counts"][:, None])
+        if self.pooling in ("max", "mean+max"):
+            index = batch["graph"][:, None].expand_as(v)
+            parts.append(torch.full((batch["n_graphs"], v.shape[1]), -torch.inf, dtype=v.dtype)
+                         .scatter_reduce(0, index, v, reduce="amax"))
+        return self.head(torch.cat(parts, dim=1)).squeeze(-1)
 
 
 class _Encoded:
@@ -117,6 +132,10 @@ class CrystalGraphRegressor(RegressorMixin, BaseEstimator):
         fold is never seen). 0 keeps the last epoch.
     cutoff, max_neighbors :
         Graph construction (Å, count): :func:`crystal_graph`.
+    pooling : {"mean", "max", "mean+max"}
+        How the atom vectors become one crystal vector: CGCNN's mean (right for an intensive average such as a
+        formation energy per atom), the maximum over atoms, or both side by side (for a property set by the most
+        extreme environment, such as the highest phonon frequency).
     n_models : int
         An ensemble of this many networks, each with its own seed and validation split; the prediction is their
         mean and :meth:`predict_std` their spread.
@@ -140,12 +159,12 @@ class CrystalGraphRegressor(RegressorMixin, BaseEstimator):
     def __init__(self, *, hidden: int = 64, n_conv: int = 3, head: int = 128, epochs: int = 150,
                  batch_size: int = 32, learning_rate: float = 3e-3, weight_decay: float = 0.0,
                  validation_fraction: float = 0.1, cutoff: float = CUTOFF, max_neighbors: int = MAX_NEIGHBORS,
-                 n_models: int = 1, log_target: bool = False, random_state: int = 0,
+                 pooling: str = "mean", n_models: int = 1, log_target: bool = False, random_state: int = 0,
                  max_time_s: float | None = None, progress: bool = False, dtype: str = "float32"):
         self.hidden, self.n_conv, self.head = hidden, n_conv, head
         self.epochs, self.batch_size, self.learning_rate, self.weight_decay = epochs, batch_size, learning_rate, weight_decay
         self.validation_fraction, self.cutoff, self.max_neighbors = validation_fraction, cutoff, max_neighbors
-        self.n_models, self.log_target = n_models, log_target
+        self.pooling, self.n_models, self.log_target = pooling, n_models, log_target
         self.random_state, self.max_time_s, self.progress, self.dtype = random_state, max_time_s, progress, dtype
 
     # -- data --------------------------------------------------------------------------------------
@@ -190,7 +209,8 @@ class CrystalGraphRegressor(RegressorMixin, BaseEstimator):
         val, train = order[:n_val], order[n_val:]
         self.y_mean_, self.y_std_ = float(y[train].mean()), float(y[train].std() or 1.0)
         target = torch.as_tensor((y - self.y_mean_) / self.y_std_, dtype=self._torch_dtype)
-        model = CGCNN(data[0].nodes.shape[1], data[0].edges.shape[1], self.hidden, self.n_conv, self.head)
+        model = CGCNN(data[0].nodes.shape[1], data[0].edges.shape[1], self.hidden, self.n_conv, self.head,
+                      self.pooling)
         model = model.to(self._torch_dtype)
         optimiser = torch.optim.Adam(model.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
         schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=self.epochs)

@@ -79,3 +79,24 @@ def test_random_forest_on_our_features_matches_the_published_baseline():
     result = evaluate_matbench(model, X, frame, "matbench_expt_gap", progress=False)
     assert result.mean("mae") <= 0.45  # RF-SCM/Magpie 0.4461 eV
     assert (result.train_scores["mae"] < result.fold_scores["mae"]).all()  # training error is lower
+
+
+def test_a_model_of_structures_gets_one_structure_per_row():
+    from sklearn.base import BaseEstimator, RegressorMixin
+
+    class AtomsPerCell(RegressorMixin, BaseEstimator):
+        """Predicts the target from the number of atoms in the cell: needs the structures themselves."""
+
+        def fit(self, X, y):
+            self.sizes_ = {len(s) for s in X}
+            self.slope_ = float(np.mean(y) / np.mean([len(s) for s in X]))
+            return self
+
+        def predict(self, X):
+            return np.array([self.slope_ * len(s) for s in X])
+
+    frame = load_matbench("matbench_jdft2d")
+    result = evaluate_matbench(AtomsPerCell(), list(frame["structure"]), frame, "matbench_jdft2d", progress=False,
+                               keep_models=True)
+    assert result.predictions.shape == (636,) and len(result.fitted) == 5
+    assert max(max(m.sizes_) for m in result.fitted) == max(len(s) for s in frame["structure"])

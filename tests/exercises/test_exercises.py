@@ -132,3 +132,15 @@ def test_lesson08_exercises():
     assert exercise("08.feature-size").check({"n": 16 * 8})
     assert not exercise("08.feature-size").check({"n": 64})
     assert exercise("08.rotated-force").check({"fx": 0.0, "fy": 1.0, "fz": 0.5, "dE": 0.0})
+
+
+def test_prdf_size_is_what_matminer_builds():
+    from matminer.featurizers.structure import PartialRadialDistributionFunction
+
+    from matsci_ml.data import load_matbench
+
+    structures = load_matbench("matbench_phonons")["structure"]
+    prdf = PartialRadialDistributionFunction(cutoff=10.0, bin_size=0.5).fit(structures)
+    ex = exercise("09.prdf-size")
+    assert len(prdf.elements_) == 64 and len(prdf.feature_labels()) == ex.reference()["phonons"]
+    assert ex.check(ex.reference()).correct and not ex.check({"phonons": 64 * 64 * 20, "all": 89 * 89 * 20}).correct
