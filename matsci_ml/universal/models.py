@@ -7,11 +7,15 @@
   architecture, trained on MPtrj. Weights: ``sevenn/pretrained_potentials/SevenNet_0__11Jul2024/`` in the
   ``sevenn`` wheel.
 
-Both run on the CPU here; neither touches the network (``tests/universal`` loads them with sockets blocked).
+Both run on the CPU here; neither touches the network (``tests/universal`` loads them with sockets blocked). Both
+are float32 models: nequip (lesson 08) sets torch's default dtype to float64 for the whole process, which breaks
+them, so they are loaded and called with float32 as the default and the caller's default restored afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -38,14 +42,39 @@ def checkpoint_path(name: str) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _default_dtype_float32():
+    import torch
+
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float32)
+    try:
+        yield
+    finally:
+        torch.set_default_dtype(previous)
+
+
+def _in_float32(function):
+    @functools.wraps(function)
+    def wrapped(*args, **kwargs):
+        with _default_dtype_float32():
+            return function(*args, **kwargs)
+
+    return wrapped
+
+
 def universal_calculator(name: str = "chgnet"):
     """An ASE calculator of universal model ``name`` (``"chgnet"`` or ``"sevennet-0"``) on the CPU."""
     path = checkpoint_path(name)
-    if name == "chgnet":
-        from chgnet.model import CHGNet
-        from chgnet.model.dynamics import CHGNetCalculator
+    with _default_dtype_float32():
+        if name == "chgnet":
+            from chgnet.model import CHGNet
+            from chgnet.model.dynamics import CHGNetCalculator
 
-        return CHGNetCalculator(CHGNet.from_file(str(path), verbose=False), use_device="cpu")
-    from sevenn.calculator import SevenNetCalculator
+            calculator = CHGNetCalculator(CHGNet.from_file(str(path), verbose=False), use_device="cpu")
+        else:
+            from sevenn.calculator import SevenNetCalculator
 
-    return SevenNetCalculator(str(path), device="cpu")
+            calculator = SevenNetCalculator(str(path), device="cpu")
+    calculator.calculate = _in_float32(calculator.calculate)
+    return calculator

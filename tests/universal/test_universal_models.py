@@ -23,8 +23,20 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
+@pytest.fixture
+def float64_default():
+    """What importing nequip does to the process (lesson 08 before lesson 10 in one kernel, or an earlier test)."""
+    import torch
+
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    assert torch.get_default_dtype() == torch.float64          # ours restored the caller's default
+    torch.set_default_dtype(previous)
+
+
 @pytest.mark.parametrize("name, package", [("chgnet", "chgnet"), ("sevennet-0", "sevenn")])
-def test_weights_ship_in_the_wheel_and_load_offline(name, package, no_network):
+def test_weights_ship_in_the_wheel_and_load_offline(name, package, no_network, float64_default):
     import importlib
 
     path = checkpoint_path(name)
