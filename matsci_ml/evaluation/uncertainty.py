@@ -115,9 +115,11 @@ def coverage_curve(model_per_fold, X, y, folds, levels=NOMINAL_LEVELS) -> dict[f
     inside = {level: 0 for level in levels}
     total = 0
     for model, (_, test) in zip(model_per_fold, folds):
+        per_tree = model._per_tree(X[test])                      # once per fold, not once per level
+        centre, spread = per_tree.mean(axis=0), per_tree.std(axis=0)
         for level in levels:
-            lower, upper = model.predict_interval(X[test], level)
-            inside[level] += int(np.sum((y[test] >= lower) & (y[test] <= upper)))
+            half = model.quantile(level) * spread
+            inside[level] += int(np.sum(np.abs(y[test] - centre) <= half))
         total += len(test)
     return {level: inside[level] / total for level in levels}
 
@@ -146,6 +148,7 @@ def widest_intervals(formulas, compositions_train, lower, upper, predicted, y_tr
     standardised feature space, as a percentile of the test set's nearest-neighbour distances.
     """
     import pandas as pd
+    from pymatgen.core import Composition
     from sklearn.neighbors import NearestNeighbors
     from sklearn.preprocessing import StandardScaler
 
@@ -161,8 +164,6 @@ def widest_intervals(formulas, compositions_train, lower, upper, predicted, y_tr
     rows = []
     for i in np.argsort(width)[::-1][:top]:
         formula = formulas[i]
-        from pymatgen.core import Composition
-
         rarest = min(Composition(formula).elements, key=lambda e: counts.get(e.symbol, 0)).symbol
         rows.append({"formula": formula, "true": y_true[i], "predicted": predicted[i], "interval width": width[i],
                      "inside": bool(lower[i] <= y_true[i] <= upper[i]),
