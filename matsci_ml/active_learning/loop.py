@@ -314,6 +314,10 @@ class ActiveLearningLoop:
         """Energy per atom (eV) at the end of each simulation of the last iteration (nan where it broke)."""
         return np.array([run["final"]["info"].get("energy", np.nan) / len(run["final"]["numbers"]) for run in self.runs])
 
+    def final_structures(self) -> list[Atoms]:
+        """The configuration at the end of each simulation of the last iteration (e.g. the MTP-relaxed candidates)."""
+        return [atoms_from_dict(run["final"]) for run in self.runs]
+
     @property
     def oracle_calls(self) -> int:
         """Configurations labelled by the oracle so far (the size of the training set)."""

@@ -184,9 +184,9 @@ def all_exercises() -> list:
 
 def _load_all() -> None:
     from matsci_ml.exercises import (implement01, implement02, implement03, implement04,  # noqa: F401
-                                     implement05, implement06, implement07, implement08, implement09, lesson01, lesson02,
+                                     implement05, implement06, implement07, implement08, implement09, implement10, lesson01, lesson02,
                                      lesson03, lesson04, lesson05, lesson06, lesson07, lesson08,  # (register on import)
-                                     lesson09)
+                                     lesson09, lesson10)
 
 
 def __getattr__(name: str):

@@ -15,9 +15,11 @@ them, so they are loaded and called with float32 as the default and the caller's
 from __future__ import annotations
 
 import contextlib
-import functools
+import copy
 from importlib import resources
 from pathlib import Path
+
+from ase.calculators.calculator import Calculator, all_changes
 
 #: name -> (package, folder of the weights inside it, a file that must be there)
 UNIVERSAL_MODELS = {
@@ -54,16 +56,38 @@ def _default_dtype_float32():
         torch.set_default_dtype(previous)
 
 
-def _in_float32(function):
-    @functools.wraps(function)
-    def wrapped(*args, **kwargs):
+class UniversalCalculator(Calculator):
+    """ASE calculator of a universal model: energy (eV), forces (eV/Å), stress (eV/Å³), computed in float32.
+
+    A thin wrapper around the package's own calculator (``inner``) that (1) runs it with float32 as torch's default
+    dtype and restores the caller's, and (2) can be deep-copied cheaply: the copies share the network, which is
+    only read, so the active-learning loop and :func:`~matsci_ml.atomistic.relax.relax_all` may take a fresh
+    calculator per job (:func:`~matsci_ml.atomistic.oracle.fresh_calculator`) without loading the weights again.
+    ``parameters`` names the model, so :func:`~matsci_ml.atomistic.oracle.oracle_key` tells two models apart.
+    """
+
+    implemented_properties = ["energy", "free_energy", "forces", "stress"]
+
+    def __init__(self, name: str, inner, **kwargs):
+        super().__init__(**kwargs)
+        self.parameters = {"model": name}
+        self.model_name = name
+        self.inner = inner
+
+    def calculate(self, atoms=None, properties=("energy",), system_changes=all_changes):
+        super().calculate(atoms, properties, system_changes)
         with _default_dtype_float32():
-            return function(*args, **kwargs)
+            self.inner.calculate(self.atoms, list(properties), all_changes)
+        self.results = {k: v for k, v in self.inner.results.items() if k in self.implemented_properties}
+        self.results.setdefault("free_energy", self.results["energy"])
 
-    return wrapped
+    def __deepcopy__(self, memo):
+        inner = copy.copy(self.inner)        # shares the network; results and atoms are per copy
+        inner.results, inner.atoms = {}, None
+        return UniversalCalculator(self.model_name, inner)
 
 
-def universal_calculator(name: str = "chgnet"):
+def universal_calculator(name: str = "chgnet") -> UniversalCalculator:
     """An ASE calculator of universal model ``name`` (``"chgnet"`` or ``"sevennet-0"``) on the CPU."""
     path = checkpoint_path(name)
     with _default_dtype_float32():
@@ -71,10 +95,9 @@ def universal_calculator(name: str = "chgnet"):
             from chgnet.model import CHGNet
             from chgnet.model.dynamics import CHGNetCalculator
 
-            calculator = CHGNetCalculator(CHGNet.from_file(str(path), verbose=False), use_device="cpu")
+            inner = CHGNetCalculator(CHGNet.from_file(str(path), verbose=False), use_device="cpu")
         else:
             from sevenn.calculator import SevenNetCalculator
 
-            calculator = SevenNetCalculator(str(path), device="cpu")
-    calculator.calculate = _in_float32(calculator.calculate)
-    return calculator
+            inner = SevenNetCalculator(str(path), device="cpu")
+    return UniversalCalculator(name, inner)

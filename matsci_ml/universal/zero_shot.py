@@ -36,15 +36,23 @@ def _predict(calculator, frames):
     return np.array(energies), forces, seconds / atoms_total
 
 
+def shift_by_least_squares(counts, energy_difference) -> np.ndarray:
+    """The per-element constants :math:`\mu` (eV/atom) of the module docstring: ``counts`` (k, m) atoms of each of m
+    elements in each of k configurations, ``energy_difference`` (k,) total :math:`E^\mathrm{DFT} - E^\mathrm{model}`
+    (eV). Least squares on energies *per atom* (every configuration weighs the same, whatever its size)."""
+    counts = np.asarray(counts, dtype=float)
+    sizes = counts.sum(axis=1)
+    mu, *_ = np.linalg.lstsq(counts / sizes[:, None], np.asarray(energy_difference, dtype=float) / sizes, rcond=None)
+    return mu
+
+
 def elemental_shift(calculator, training) -> dict[str, float]:
     """Per-element constants (eV/atom) that best map the model's energies onto the training set's (module docstring)."""
     elements = sorted({s for frame in training for s in frame.get_chemical_symbols()})
     predicted, _, _ = _predict(calculator, training)
-    fractions = np.array([[frame.get_chemical_symbols().count(e) / len(frame) for e in elements] for frame in training])
+    counts = np.array([[frame.get_chemical_symbols().count(e) for e in elements] for frame in training])
     difference = np.array([f.get_potential_energy() for f in training]) - predicted
-    per_atom = difference / np.array([len(f) for f in training])
-    mu, *_ = np.linalg.lstsq(fractions, per_atom, rcond=None)
-    return dict(zip(elements, mu.tolist()))
+    return dict(zip(elements, shift_by_least_squares(counts, difference).tolist()))
 
 
 def zero_shot_errors(calculator, test, shift: dict[str, float] | None = None) -> dict[str, float]:
@@ -76,3 +84,27 @@ def errors_by_group(calculator, test, shift: dict[str, float] | None = None):
                                       mean_error_mev_per_atom=("error (meV/atom)", "mean"),
                                       mae_mev_per_atom=("error (meV/atom)", lambda e: np.abs(e).mean()),
                                       lowest_E_DFT=("E_DFT (eV/atom)", "min"), highest_E_DFT=("E_DFT (eV/atom)", "max"))
+
+
+def seconds_per_atom_step(calculator, atoms, *, steps: int = 5, timestep_fs: float = 1.0) -> float:
+    """Wall seconds per atom per velocity-Verlet MD step of ``calculator`` on ``atoms`` (one warm-up step first, not
+    counted; a ratio between two calculators timed back to back is what to quote, not this absolute number)."""
+    from ase import units
+    from ase.md.verlet import VelocityVerlet
+
+    from matsci_ml.atomistic.properties import thermalize
+
+    hot = atoms.copy()
+    hot.calc = calculator
+    thermalize(hot, 300.0, rng=np.random.default_rng(0))
+    dynamics = VelocityVerlet(hot, timestep_fs * units.fs)
+    dynamics.run(1)
+    start = time.perf_counter()
+    dynamics.run(steps)
+    return (time.perf_counter() - start) / (steps * len(hot))
+
+
+#: Lesson 08's NequIP (trained on every 4th Mo training configuration for at most 60 s), for the comparison table.
+LESSON08_NEQUIP = {"r_max": 5.0, "num_layers": 2, "l_max": 1, "num_features": 16, "radial_mlp_width": 32,
+                   "max_epochs": 200, "max_time_s": 60, "batch_size": 2, "learning_rate": 0.02, "energy_weight": 30.0,
+                   "seed": 0}

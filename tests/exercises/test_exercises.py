@@ -144,3 +144,26 @@ def test_prdf_size_is_what_matminer_builds():
     ex = exercise("09.prdf-size")
     assert len(prdf.elements_) == 64 and len(prdf.feature_labels()) == ex.reference()["phonons"]
     assert ex.check(ex.reference()).correct and not ex.check({"phonons": 64 * 64 * 20, "all": 89 * 89 * 20}).correct
+
+
+def test_shift_cancels_as_a_calculation_shows():
+    from ase.build import bulk
+    from ase.calculators.emt import EMT
+
+    from matsci_ml.atomistic import formation_energies
+
+    mu = {"Ag": 0.30, "Pd": -0.20}
+    cells = [bulk("Ag", "fcc", a=4.09), bulk("Pd", "fcc", a=3.89), bulk("Ag", "fcc", a=4.0).repeat((5, 1, 1))]
+    for i in (3, 4):
+        cells[2][i].symbol = "Pd"
+    raw, shifted = [], []
+    for atoms in cells:
+        atoms.calc = EMT()
+        energy = atoms.get_potential_energy()
+        raw.append(energy / len(atoms))
+        shifted.append((energy + sum(mu[s] for s in atoms.get_chemical_symbols())) / len(atoms))
+    change = formation_energies(cells, shifted, ("Ag", "Pd"))[1] - formation_energies(cells, raw, ("Ag", "Pd"))[1]
+    ex = exercise("10.shift-cancels")
+    assert ex.reference() == {"total": pytest.approx(5 * (shifted[2] - raw[2])), "formation": pytest.approx(change[2], abs=1e-12),
+                              "force": 0.0}
+    assert ex.check(ex.reference()).correct and not ex.check({"total": 0.5, "formation": 0.02, "force": 0.0}).correct

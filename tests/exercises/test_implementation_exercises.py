@@ -322,6 +322,30 @@ def _messages_to_neighbours(v, u, centers, neighbors, W, b):
     return _messages(v, u, neighbors, centers, W, b)
 
 
+def _shift_totals(counts, energy_difference):
+    return np.linalg.lstsq(counts.astype(float), energy_difference, rcond=None)[0]
+
+
+def _shift_wrong_sign(counts, energy_difference):
+    sizes = counts.sum(axis=1)
+    return np.linalg.lstsq(counts / sizes[:, None], -energy_difference / sizes, rcond=None)[0]
+
+
+def _shift_mean_per_element(counts, energy_difference):
+    per_atom = energy_difference / counts.sum(axis=1)
+    return np.array([per_atom[counts[:, z] > 0].mean() for z in range(counts.shape[1])])
+
+
+def _near_lowest_per_composition(x, energy, window):
+    lowest = {xi: energy[x == xi].min() for xi in set(x)}
+    return np.flatnonzero(energy - np.array([lowest[xi] for xi in x]) < window)
+
+
+def _near_tie_line(x, energy, window):
+    tie = energy[x == 0].min() * (1 - x) + energy[x == 1].min() * x
+    return np.flatnonzero(energy - np.minimum(tie, energy.min()) < window)
+
+
 WRONG = {
     "01.follow-pages": [_pages_first_only, _pages_no_cap, _pages_string_links_only],
     "01.parse-formula": [_formula_integers_only, _formula_overwrites],
@@ -341,13 +365,15 @@ WRONG = {
     "08.committee-spread": [_spread_sample_std, _spread_of_magnitudes, _spread_max_component],
     "09.sine-matrix": [_sine_in_angstrom, _sine_not_squared, _sine_diagonal_z_squared],
     "09.cgcnn-messages": [_messages_fancy_index, _messages_swapped_halves, _messages_to_neighbours],
+    "10.elemental-shift": [_shift_totals, _shift_wrong_sign, _shift_mean_per_element],
+    "10.near-hull": [_near_lowest_per_composition, _near_tie_line],
 }
 
 
 def test_at_least_two_implementation_exercises_per_lesson():
     ids = [ex.id for ex in implementation_exercises()]
     assert len(ids) >= 18
-    for lesson in ("01", "02", "03", "04", "05", "06", "07", "08", "09"):
+    for lesson in ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10"):
         assert sum(i.startswith(lesson) for i in ids) >= 2, lesson
     assert sorted(WRONG) == sorted(ids), "every implementation exercise needs typical wrong answers here"
 

@@ -1,0 +1,86 @@
+r"""The last step of a convex-hull search with an actively learned potential: check the near-hull candidates with the
+oracle.
+
+After active learning (Gubaev *et al.*, *Comput. Mater. Sci.* 156, 148 (2019); Novikov *et al.* 2021, the binary-hull
+case), every candidate has been relaxed with the MTP, and the MTP's hull is known. Its formation energies carry the
+MTP's error (a few meV/atom), while neighbouring hull vertices of an alloy are often closer than that: the MTP alone
+can drop a vertex or pick the wrong structure. So every candidate within ``window`` of the MTP's hull is computed once
+with the oracle, at its MTP-relaxed geometry (one single point: the geometry error changes the energy only to second
+order), and the final hull is built from those oracle energies alone:
+
+.. math:: \mathcal{C} = \{k : E^\mathrm{MTP}_{\mathrm{above\,hull}}(k) < w\}, \qquad
+          \text{hull}\big(\{(x_k, \Delta E^\mathrm{oracle}_k) : k \in \mathcal{C}\}\big).
+
+A structure left out can only belong on the oracle's hull if the MTP placed it more than :math:`w` too high relative
+to the hull; the largest MTP error seen on :math:`\mathcal{C}` (:attr:`HullRefinement.largest_mtp_error`) is the
+check that :math:`w` was wide enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matsci_ml.atomistic.hull import ConvexHull, convex_hull, formation_energies
+from matsci_ml.atomistic.oracle import label_all
+
+
+@dataclass
+class HullRefinement:
+    """Outcome of :func:`refine_near_hull`; indices refer to the candidate list.
+
+    Attributes
+    ----------
+    checked : ndarray of int
+        Candidates computed with the oracle (within the window of the MTP's hull; the pure elements always).
+    concentration, formation_energy : ndarray
+        Over all candidates: the fraction of ``species[0]`` and the oracle's formation energy (eV/atom), nan where
+        not checked.
+    mtp_formation_energy : ndarray
+        The MTP's formation energies of all candidates (eV/atom).
+    hull : ConvexHull
+        The oracle's hull over the checked candidates; ``hull.ground_states`` are candidate indices.
+    oracle_calls : int
+    """
+
+    checked: np.ndarray
+    concentration: np.ndarray
+    formation_energy: np.ndarray
+    mtp_formation_energy: np.ndarray
+    hull: ConvexHull
+    oracle_calls: int
+
+    @property
+    def largest_mtp_error(self) -> float:
+        """Largest |MTP - oracle| formation energy over the checked candidates (eV/atom)."""
+        return float(np.nanmax(np.abs(self.mtp_formation_energy - self.formation_energy)))
+
+
+def refine_near_hull(structures, mtp_energy_per_atom, species, oracle, *, window: float = 0.010,
+                     executor=None) -> HullRefinement:
+    """Compute with ``oracle`` every candidate within ``window`` (eV/atom) of the hull of the MTP's energies and
+    return the oracle's hull over them (module docstring).
+
+    ``structures`` are the MTP-relaxed candidates (:meth:`ActiveLearningLoop.final_structures`),
+    ``mtp_energy_per_atom`` their MTP energies (eV/atom), ``species`` the two elements.
+    """
+    if window <= 0:
+        raise ValueError(f"window must be positive (eV/atom), got {window}")
+    x, e_mtp = formation_energies(structures, mtp_energy_per_atom, species)
+    mtp_hull = convex_hull(x, e_mtp)
+    checked = np.flatnonzero((mtp_hull.energy_above_hull < window) | (x == 0) | (x == 1))
+    labelled = label_all([structures[i] for i in checked], oracle, executor=executor)
+    energy = np.full(len(structures), np.nan)
+    energy[checked] = [a.get_potential_energy() / len(a) for a in labelled]
+    x_checked, e_checked = formation_energies([structures[i] for i in checked], energy[checked], species)
+    formation = np.full(len(structures), np.nan)
+    formation[checked] = e_checked
+    sub = convex_hull(x_checked, e_checked)
+    above = np.full(len(structures), np.nan)
+    above[checked] = sub.energy_above_hull
+    hull = ConvexHull(checked[sub.ground_states], sub.concentration, sub.mixing_energy, above)
+    return HullRefinement(checked, x, formation, e_mtp, hull, len(checked))
+
+
+__all__ = ["HullRefinement", "refine_near_hull"]
