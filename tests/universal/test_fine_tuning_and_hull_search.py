@@ -1,0 +1,105 @@
+"""Fine-tuning puts the per-element shift into CHGNet exactly; the near-hull oracle check finds the oracle's hull;
+the shipped lesson 10 results hold what their scripts say."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from ase.calculators.emt import EMT
+
+from matsci_ml.active_learning.hull_search import refine_near_hull
+from matsci_ml.atomistic import convex_hull, formation_energies
+from matsci_ml.cluster_expansion.enumeration import enumerate_structures
+from matsci_ml.cluster_expansion.lesson_setup import cupt_parent
+
+
+def test_fine_tuning_with_zero_learning_rate_is_the_model_plus_the_shift():
+    from matsci_ml.data import load_mlearn
+    from matsci_ml.universal import universal_calculator
+    from matsci_ml.universal.fine_tuning import fine_tune_chgnet
+
+    frames = load_mlearn("Mo", "test")[:2]
+    tuned, info = fine_tune_chgnet(frames, epochs=1, min_steps=1, learning_rate=0.0, batch_size=2)
+    raw = universal_calculator("chgnet")
+    mu = info["shift"]["Mo"]
+    for frame in frames:
+        a, b = frame.copy(), frame.copy()
+        a.calc, b.calc = raw, tuned
+        assert b.get_potential_energy() == pytest.approx(a.get_potential_energy() + len(frame) * mu, abs=2e-3)
+        assert np.abs(b.get_forces() - a.get_forces()).max() < 1e-3
+    shifted_error = np.mean([(f.get_potential_energy() - (raw.get_potential_energy(f) + len(f) * mu)) / len(f)
+                             for f in frames])
+    assert abs(shifted_error) < 1e-3                    # the shift is the least-squares constant of these frames
+    assert info["epochs"] == 1 and info["fit_time_s"] > 0
+
+
+def test_universal_calculator_copies_share_the_network_but_not_results():
+    from ase.build import bulk
+
+    from matsci_ml.universal import universal_calculator
+
+    calculator = universal_calculator("chgnet")
+    twin = copy.deepcopy(calculator)
+    assert twin.inner.model is calculator.inner.model
+    small, large = bulk("Cu", "fcc", a=3.6), bulk("Cu", "fcc", a=3.6).repeat(2)
+    small.calc, large.calc = calculator, twin
+    e_small, e_large = small.get_potential_energy(), large.get_potential_energy()
+    assert e_large == pytest.approx(8 * e_small, rel=1e-4)
+    assert calculator.results["energy"] == e_small and twin.results["energy"] == e_large
+
+
+def test_refine_near_hull_recovers_the_oracle_hull_from_noisy_energies():
+    pool = enumerate_structures(cupt_parent(), range(1, 5), ("Cu", "Pt"))
+    exact = []
+    for atoms in pool:
+        atoms = atoms.copy()
+        atoms.calc = EMT()
+        exact.append(atoms.get_potential_energy() / len(atoms))
+    x, e = formation_energies(pool, exact, ("Cu", "Pt"))
+    oracle_hull = convex_hull(x, e)
+    noisy = np.array(exact) + np.random.default_rng(0).uniform(-0.003, 0.003, len(pool))
+    found = refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=0.010)
+    assert sorted(found.hull.ground_states) == sorted(oracle_hull.ground_states)
+    assert found.oracle_calls == len(found.checked) < len(pool)
+    assert 0.0 < found.largest_mtp_error <= 0.006 + 1e-12
+    np.testing.assert_allclose(found.formation_energy[found.checked], e[found.checked], atol=1e-12)
+    # a window too narrow for the noise checks fewer candidates
+    assert refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=1e-4).oracle_calls < found.oracle_calls
+    with pytest.raises(ValueError, match="window must be positive"):
+        refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=0.0)
+
+
+def test_shipped_zero_shot_table_is_complete_and_its_mtp_row_recomputes():
+    from matsci_ml.data import load_mlearn
+    from matsci_ml.mtp import Dataset, errors, read_mtp
+    from matsci_ml.mtp.reference_values import SHIPPED_MO_MTP, ZUO_2020_MTP_TEST_MAE
+    from matsci_ml.universal.shipped import load_zero_shot
+
+    table = load_zero_shot()
+    for element in ("Mo", "Si", "Ge", "Li"):
+        for model in ("chgnet", "sevennet-0"):
+            rows = table[(table["element"] == element) & (table["model"] == model)]
+            assert sorted(rows["kind"]) == ["raw", "shifted"]
+            assert rows["force_mae_ev_per_a"].nunique() == 1           # the shift leaves forces alone
+        published = table[(table["element"] == element) & (table["kind"] == "published")].iloc[0]
+        assert (published["energy_mae_mev_per_atom"], published["force_mae_ev_per_a"]) == ZUO_2020_MTP_TEST_MAE[element]
+    test = load_mlearn("Mo", "test")
+    shipped = read_mtp(SHIPPED_MO_MTP)
+    row = table[table["model"] == "MTP level 16 (lesson 06, shipped)"].iloc[0]
+    recomputed = errors(shipped, Dataset.from_frames(test, shipped))
+    assert row["energy_mae_mev_per_atom"] == pytest.approx(recomputed["energy_mae_mev_per_atom"], rel=1e-9)
+
+
+def test_shipped_learning_curve_records_the_settings_it_ran_with():
+    from matsci_ml.mtp.benchmark import MO_FIT_SETTINGS
+    from matsci_ml.universal.fine_tuning import FINE_TUNE_SETTINGS
+    from matsci_ml.universal.shipped import load_learning_curve
+
+    curve, run = load_learning_curve()
+    assert run["mtp_settings"] == MO_FIT_SETTINGS and run["fine_tune_settings"] == FINE_TUNE_SETTINGS
+    assert sorted(curve["n_train"].unique()) == [5, 10, 25, 50, 194]
+    assert set(curve["model"]) == {"mtp", "chgnet-fine-tuned"} and (curve["fit_time_s"] > 0).all()
+    largest = curve[curve["n_train"] == 194].set_index("model")
+    assert largest.loc["mtp", "energy_mae_mev_per_atom"] < largest.loc["chgnet-fine-tuned", "energy_mae_mev_per_atom"]
