@@ -5,7 +5,7 @@ Run from the repository root with the mlearn data available (``$MATSCI_ML_DATA``
 
     python datasets/universal/zero_shot_mlearn.py
 
-Every number is computed here (about 12 minutes on 2 cores); Zuo et al.'s published MTP errors are added from
+Every number is computed here (about 13 minutes on 2 cores); Zuo et al.'s published MTP errors are added from
 :data:`matsci_ml.mtp.reference_values.ZUO_2020_MTP_TEST_MAE` and labelled as published. Lesson 10 recomputes the
 Mo rows of CHGNet and checks them against this file; ``tests/universal`` checks its structure.
 """

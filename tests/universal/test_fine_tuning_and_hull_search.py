@@ -82,7 +82,8 @@ def test_shipped_zero_shot_table_is_complete_and_its_mtp_row_recomputes():
         for model in ("chgnet", "sevennet-0"):
             rows = table[(table["element"] == element) & (table["model"] == model)]
             assert sorted(rows["kind"]) == ["raw", "shifted"]
-            assert rows["force_mae_ev_per_a"].nunique() == 1           # the shift leaves forces alone
+            forces = rows["force_mae_ev_per_a"].to_numpy()                 # the shift leaves forces alone (two
+            assert forces[0] == pytest.approx(forces[1], rel=1e-5)          # float32 evaluations of the same model)
         published = table[(table["element"] == element) & (table["kind"] == "published")].iloc[0]
         assert (published["energy_mae_mev_per_atom"], published["force_mae_ev_per_a"]) == ZUO_2020_MTP_TEST_MAE[element]
     test = load_mlearn("Mo", "test")
