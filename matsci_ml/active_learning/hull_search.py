@@ -5,15 +5,22 @@ After active learning (Gubaev *et al.*, *Comput. Mater. Sci.* 156, 148 (2019); N
 case), every candidate has been relaxed with the MTP, and the MTP's hull is known. Its formation energies carry the
 MTP's error (a few meV/atom), while neighbouring hull vertices of an alloy are often closer than that: the MTP alone
 can drop a vertex or pick the wrong structure. So every candidate within ``window`` of the MTP's hull is computed once
-with the oracle, at its MTP-relaxed geometry (one single point: the geometry error changes the energy only to second
-order), and the final hull is built from those oracle energies alone:
+with the oracle, at its MTP-relaxed geometry (one single point: a small geometry error changes the energy only to
+second order), and the final hull is built from those oracle energies alone:
 
 .. math:: \mathcal{C} = \{k : E^\mathrm{MTP}_{\mathrm{above\,hull}}(k) < w\}, \qquad
           \text{hull}\big(\{(x_k, \Delta E^\mathrm{oracle}_k) : k \in \mathcal{C}\}\big).
 
+The second-order argument fails where the MTP relaxed a candidate to a wrong geometry (a distorted cell the MTP
+believes low in energy): the oracle's single point there lies far above the structure's true minimum. So a candidate
+whose single point disagrees with the MTP by more than :math:`w` is relaxed with the oracle and its relaxed energy is
+used (each optimiser step is one more oracle call; ``relaxed`` lists them). Give the ``unrelaxed`` candidates to
+start these relaxations where a direct search would: from a badly distorted MTP geometry the oracle's optimiser can
+end in another, higher local minimum.
+
 A structure left out can only belong on the oracle's hull if the MTP placed it more than :math:`w` too high relative
-to the hull; the largest MTP error seen on :math:`\mathcal{C}` (:attr:`HullRefinement.largest_mtp_error`) is the
-check that :math:`w` was wide enough.
+to the hull; the largest MTP error seen on :math:`\mathcal{C}` (:attr:`HullRefinement.largest_mtp_error`, against
+the final oracle energies) is the check that :math:`w` was wide enough.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import numpy as np
 
 from matsci_ml.atomistic.hull import ConvexHull, convex_hull, formation_energies
 from matsci_ml.atomistic.oracle import label_all
+from matsci_ml.atomistic.relax import relax_all
 
 
 @dataclass
@@ -42,6 +50,9 @@ class HullRefinement:
     hull : ConvexHull
         The oracle's hull over the checked candidates; ``hull.ground_states`` are candidate indices.
     oracle_calls : int
+        Single points plus the optimiser steps of the relaxed candidates.
+    relaxed : ndarray of int
+        Checked candidates whose single point disagreed with the MTP by more than the window, relaxed with the oracle.
     """
 
     checked: np.ndarray
@@ -50,6 +61,7 @@ class HullRefinement:
     mtp_formation_energy: np.ndarray
     hull: ConvexHull
     oracle_calls: int
+    relaxed: np.ndarray
 
     @property
     def largest_mtp_error(self) -> float:
@@ -57,30 +69,43 @@ class HullRefinement:
         return float(np.nanmax(np.abs(self.mtp_formation_energy - self.formation_energy)))
 
 
-def refine_near_hull(structures, mtp_energy_per_atom, species, oracle, *, window: float = 0.010,
-                     executor=None) -> HullRefinement:
+def refine_near_hull(structures, mtp_energy_per_atom, species, oracle, *, window: float = 0.010, unrelaxed=None,
+                     fmax: float = 0.01, steps: int = 200, executor=None) -> HullRefinement:
     """Compute with ``oracle`` every candidate within ``window`` (eV/atom) of the hull of the MTP's energies and
     return the oracle's hull over them (module docstring).
 
     ``structures`` are the MTP-relaxed candidates (:meth:`ActiveLearningLoop.final_structures`),
-    ``mtp_energy_per_atom`` their MTP energies (eV/atom), ``species`` the two elements.
+    ``mtp_energy_per_atom`` their MTP energies (eV/atom), ``species`` the two elements. The candidates the MTP got
+    wrong are relaxed with the oracle (:func:`~matsci_ml.atomistic.relax.relax_all`, positions and cell, to ``fmax``
+    eV/Å in at most ``steps``) from ``unrelaxed`` (the candidates as enumerated, same order) if given, else from the
+    MTP's geometry.
     """
     if window <= 0:
         raise ValueError(f"window must be positive (eV/atom), got {window}")
+    if unrelaxed is not None and len(unrelaxed) != len(structures):
+        raise ValueError(f"unrelaxed holds {len(unrelaxed)} candidates, structures {len(structures)}: give the same list")
     x, e_mtp = formation_energies(structures, mtp_energy_per_atom, species)
     mtp_hull = convex_hull(x, e_mtp)
     checked = np.flatnonzero((mtp_hull.energy_above_hull < window) | (x == 0) | (x == 1))
     labelled = label_all([structures[i] for i in checked], oracle, executor=executor)
     energy = np.full(len(structures), np.nan)
     energy[checked] = [a.get_potential_energy() / len(a) for a in labelled]
+    calls = len(checked)
     x_checked, e_checked = formation_energies([structures[i] for i in checked], energy[checked], species)
+    relaxed = checked[np.abs(e_checked - e_mtp[checked]) > window]
+    if len(relaxed):            # a wrong MTP geometry: the single point is not the structure's energy
+        starts = unrelaxed if unrelaxed is not None else structures
+        outcome = relax_all([starts[i] for i in relaxed], oracle, fmax=fmax, steps=steps)
+        energy[relaxed] = np.minimum(energy[relaxed], outcome.energy_per_atom)
+        calls += int(outcome.steps.sum())
+        x_checked, e_checked = formation_energies([structures[i] for i in checked], energy[checked], species)
     formation = np.full(len(structures), np.nan)
     formation[checked] = e_checked
     sub = convex_hull(x_checked, e_checked)
     above = np.full(len(structures), np.nan)
     above[checked] = sub.energy_above_hull
     hull = ConvexHull(checked[sub.ground_states], sub.concentration, sub.mixing_energy, above)
-    return HullRefinement(checked, x, formation, e_mtp, hull, len(checked))
+    return HullRefinement(checked, x, formation, e_mtp, hull, calls, relaxed)
 
 
 __all__ = ["HullRefinement", "refine_near_hull"]

@@ -23,15 +23,17 @@ import time
 
 import numpy as np
 
-from matsci_ml.universal.models import UniversalCalculator, _default_dtype_float32, checkpoint_path
+from matsci_ml.universal.models import UniversalCalculator, _default_dtype_float32, checkpoint_path, release_freed_memory
 from matsci_ml.universal.zero_shot import elemental_shift, zero_shot_errors
 
 #: CHGNet's fine-tuning recipe (its example notebook): these blocks are frozen; the rest is trained.
 CHGNET_FROZEN = ("atom_embedding", "bond_embedding", "angle_embedding", "bond_basis_expansion",
                  "angle_basis_expansion", "atom_conv_layers[:-1]", "bond_conv_layers", "angle_layers")
 
-#: Settings of the fine-tuning in the shipped learning curve and in lesson 10.
-FINE_TUNE_SETTINGS = {"epochs": 5, "min_steps": 60, "learning_rate": 1e-2, "batch_size": 4}
+#: Settings of the fine-tuning in the shipped learning curve and in lesson 10. Batch size 1: training on forces
+#: differentiates the forces (a double backward pass), and a batch of four 54-atom Mo cells takes about 1 GB for it
+#: on a CPU (measured with torch's profiler), half of a Binder session's 2 GB; one cell takes about 0.45 GB.
+FINE_TUNE_SETTINGS = {"epochs": 5, "min_steps": 60, "learning_rate": 1e-2, "batch_size": 1}
 
 
 def _frozen_blocks(model):
@@ -44,12 +46,12 @@ def _frozen_blocks(model):
     return blocks
 
 
-def fine_tune_chgnet(training, *, epochs: int = 5, min_steps: int = 60, learning_rate: float = 1e-2, batch_size: int = 4, seed: int = 0,
+def fine_tune_chgnet(training, *, epochs: int = 5, min_steps: int = 60, learning_rate: float = 1e-2, batch_size: int = 1, seed: int = 0,
                      shift: bool = True, verbose: bool = False) -> tuple[UniversalCalculator, dict]:
     """CHGNet 0.3.0 fine-tuned on ``training`` (labelled ASE frames) by its package's recipe (module docstring).
 
     The recipe's 5 ``epochs`` are raised, for a small training set, until the optimiser takes at least
-    ``min_steps`` steps (5 configurations in batches of 4 make 2 steps an epoch: 30 epochs).
+    ``min_steps`` steps (5 configurations one at a time make 5 steps an epoch: 12 epochs).
     Returns the fine-tuned model as an ASE calculator and ``{"fit_time_s", "shift", "epochs", "train_mae"}``
     (``train_mae``: CHGNet's own energy (eV/atom) and force (eV/Å) MAE on the training set in the last epoch).
     ``fit_time_s`` counts the shift fit and the training, not loading the weights.
@@ -64,6 +66,7 @@ def fine_tune_chgnet(training, *, epochs: int = 5, min_steps: int = 60, learning
 
     if len(training) == 0:
         raise ValueError("give at least one labelled training configuration")
+    release_freed_memory()
     with _default_dtype_float32():
         model = CHGNet.from_file(str(checkpoint_path("chgnet")), verbose=False)
         start = time.perf_counter()

@@ -65,10 +65,34 @@ def test_refine_near_hull_recovers_the_oracle_hull_from_noisy_energies():
     assert found.oracle_calls == len(found.checked) < len(pool)
     assert 0.0 < found.largest_mtp_error <= 0.006 + 1e-12
     np.testing.assert_allclose(found.formation_energy[found.checked], e[found.checked], atol=1e-12)
-    # a window too narrow for the noise checks fewer candidates
-    assert refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=1e-4).oracle_calls < found.oracle_calls
+    assert len(found.relaxed) == 0                      # the noise (3 meV/atom) is inside the window
+    # a window narrower than the noise checks fewer candidates, and relaxes those the "MTP" got wrong
+    narrow = refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=1e-4)
+    assert len(narrow.checked) < len(found.checked) and len(narrow.relaxed) > 0
     with pytest.raises(ValueError, match="window must be positive"):
         refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=0.0)
+
+
+def test_refine_near_hull_relaxes_a_candidate_the_mtp_left_at_a_wrong_geometry():
+    pool = enumerate_structures(cupt_parent(), range(1, 5), ("Cu", "Pt"))
+    exact = []
+    for atoms in pool:
+        atoms = atoms.copy()
+        atoms.calc = EMT()
+        exact.append(atoms.get_potential_energy() / len(atoms))
+    x, e = formation_energies(pool, exact, ("Cu", "Pt"))
+    vertex = next(k for k in convex_hull(x, e).ground_states if 0 < x[k] < 1)
+    structures = [atoms.copy() for atoms in pool]
+    structures[vertex].set_cell(structures[vertex].cell * 0.95, scale_atoms=True)   # the MTP's wrong minimum
+    found = refine_near_hull(structures, exact, ("Cu", "Pt"), EMT, window=0.010)
+    assert found.relaxed.tolist() == [vertex]
+    assert vertex in found.hull.ground_states
+    assert found.formation_energy[vertex] <= e[vertex] + 1e-6          # relaxed back to (or below) the ideal geometry
+    assert found.oracle_calls > len(found.checked)                   # its optimiser steps count as oracle calls
+    # the single point alone, at the compressed geometry, is far above: the vertex would be lost
+    stretched = structures[vertex].copy()
+    stretched.calc = EMT()
+    assert stretched.get_potential_energy() / len(stretched) - exact[vertex] > 0.05
 
 
 def test_shipped_zero_shot_table_is_complete_and_its_mtp_row_recomputes():
