@@ -140,6 +140,28 @@ def _cmd_site(args: argparse.Namespace, extra: list[str]) -> int:
     return 1 if report.problems else 0
 
 
+def _cmd_export_mlip(args: argparse.Namespace, extra: list[str]) -> int:
+    from matsci_ml.data import load_mlearn
+    from matsci_ml.mtp import MomentTensorPotential, minimum_distance, read_mtp
+    from matsci_ml.mtp.mlip2_export import export_for_mlip2
+    from matsci_ml.mtp.reference_values import SHIPPED_MO_MTP
+
+    train, test = load_mlearn(args.element, "training"), load_mlearn(args.element, "test")
+    if args.potential:
+        potential = read_mtp(args.potential)
+    elif args.element == "Mo":
+        potential = read_mtp(SHIPPED_MO_MTP)
+    else:
+        shortest = min(minimum_distance(a) for a in train)
+        potential = MomentTensorPotential.from_level(args.level, [args.element], min_dist=round(0.95 * shortest, 2),
+                                                     max_dist=5.0, seed=0)
+    commands = export_for_mlip2(args.out, potential, train, test)
+    print(f"wrote {args.out}/train.cfg ({len(train)} configurations), test.cfg ({len(test)}), pot.mtp "
+          f"(level {potential.level}, species {' '.join(potential.symbols)}), mlip.ini. With mlip-2, in that folder:")
+    print("\n".join("  " + c for c in commands))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="matsci-ml", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -196,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--executed", help="folder of executed lessons (default build/executed, written by make test)")
     site.add_argument("--execute-missing", action="store_true", help="run the lessons missing there (minutes)")
     site.set_defaults(func=_cmd_site)
+
+    export = sub.add_parser("export-mlip", help="write an mlearn training set and an MTP for mlip-2 (mlp, pair_style mlip)")
+    export.add_argument("out", help="folder to write train.cfg, test.cfg, pot.mtp and mlip.ini into")
+    export.add_argument("--element", default="Mo", choices=["Mo", "Si", "Ge", "Li"], help="mlearn element (default Mo)")
+    export.add_argument("--potential", help="an .mtp file (default: the shipped Mo level-16 MTP for Mo, "
+                                            "else an untrained template of --level)")
+    export.add_argument("--level", type=int, default=16, help="level of the untrained template (default 16)")
+    export.set_defaults(func=_cmd_export_mlip)
 
     warmup = sub.add_parser("warmup", help="compile the numba kernels into the cache")
     warmup.set_defaults(func=_cmd_warmup)

@@ -191,3 +191,20 @@ def test_lab_starts_without_the_last_sessions_tabs(tmp_path):
     assert f"--LabApp.workspaces_dir={layouts}" in command and not layouts.exists()
     assert f"--ServerApp.root_dir={tmp_path}" in command
     assert not [a for a in lab_command(["--notebook-dir=/x"], tmp_path) if a.startswith("--ServerApp.root_dir")]
+
+
+def test_export_mlip_writes_files_mlip2_reads(tmp_path):
+    import numpy as np
+
+    from matsci_ml.mtp import read_mtp
+    from matsci_ml.mtp.cfg_file import read_cfg
+    from matsci_ml.mtp.reference_values import SHIPPED_MO_MTP
+
+    result = matsci_ml("export-mlip", str(tmp_path / "mo"))
+    assert result.returncode == 0, result.stderr
+    assert "mlp train pot.mtp train.cfg" in result.stdout
+    exported = read_mtp(tmp_path / "mo" / "pot.mtp")
+    np.testing.assert_array_equal(exported.moment_coeffs, read_mtp(SHIPPED_MO_MTP).moment_coeffs)
+    train = read_cfg(tmp_path / "mo" / "train.cfg", exported.symbols)
+    assert len(train) == 194 and len(read_cfg(tmp_path / "mo" / "test.cfg", exported.symbols)) == 23
+    assert (tmp_path / "mo" / "mlip.ini").read_text().splitlines() == ["mtp-filename pot.mtp", "select FALSE"]
