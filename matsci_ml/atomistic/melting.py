@@ -38,12 +38,28 @@ def _npt(atoms: Atoms, temperature_K: float, timestep_fs: float, bulk_modulus_GP
     return Inhomogeneous_NPTBerendsen(atoms, timestep_fs * units.fs, mask=mask, **kwargs)
 
 
+def half_order(atoms: Atoms, lattice_constant: float) -> tuple[float, float]:
+    r"""Crystalline order of the lower and upper half (along z) of a cubic-fcc-based cell: the structure factor
+    :math:`|\langle e^{i\mathbf G\cdot\mathbf r}\rangle|^2` at the (200) reflections along x and y,
+    :math:`G = 4\pi/a`, averaged over the two. 1 for a perfect crystal, less with thermal motion (about 0.5 for Al near
+    its melting point), of order 1/N for a liquid."""
+    fraction = atoms.get_scaled_positions()[:, 2] % 1.0
+    g = 4 * np.pi / lattice_constant
+    values = []
+    for half in (fraction < 0.5, fraction >= 0.5):
+        r = atoms.positions[half]
+        values.append(float(np.mean([abs(np.exp(1j * g * r[:, axis]).mean()) ** 2 for axis in (0, 1)])))
+    return values[0], values[1]
+
+
 def coexistence_cell(crystal: Atoms, calculator, temperature_K: float, *, melt_factor: float = 2.0,
                      equilibrate_steps: int = 1000, melt_steps: int = 1500, settle_steps: int = 500,
                      timestep_fs: float = 2.0, bulk_modulus_GPa: float = 76.0, seed: int = 0) -> Atoms:
     """A two-phase cell at ``temperature_K``: ``crystal`` (elongated along z) equilibrated at zero pressure, then its
     upper half melted at ``melt_factor`` × ``temperature_K`` with the lower half fixed, and brought back to
-    ``temperature_K``. ``calculator`` is an ASE calculator or a class (a fresh one is used)."""
+    ``temperature_K``. ``calculator`` is an ASE calculator or a class (a fresh one is used). Raises if the result is not
+    crystal below and liquid above (:func:`half_order`): a crystal held by a fixed half can superheat far above its
+    melting point without melting."""
     if crystal.cell[2, 2] < 2 * max(crystal.cell[0, 0], crystal.cell[1, 1]):
         raise ValueError("elongate the crystal along z (at least twice its lateral size): the two interfaces "
                          "must be further apart than the interface width")
@@ -58,7 +74,18 @@ def coexistence_cell(crystal: Atoms, calculator, temperature_K: float, *, melt_f
         Langevin(atoms, timestep_fs * units.fs, temperature_K=temperature, friction=0.02 / units.fs,
                  rng=rng).run(steps)
     atoms.set_constraint()
+    lattice_constant = atoms.cell[0, 0] / round(crystal.cell[0, 0] / _fcc_spacing(crystal))
+    lower, upper = half_order(atoms, lattice_constant)
+    if upper > 0.2 or lower < 0.2:
+        raise RuntimeError(f"not two phases: crystalline order {lower:.2f} below, {upper:.2f} above (a crystal near "
+                           f"its melting point gives about 0.5, a liquid about 0.01); raise melt_factor or melt_steps")
     return atoms
+
+
+def _fcc_spacing(crystal: Atoms) -> float:
+    """The cubic lattice constant of an fcc crystal built from conventional cells (the (200) planes' double spacing)."""
+    distances = crystal.get_all_distances(mic=True)[0][1:]
+    return float(np.sqrt(2) * distances.min())
 
 
 @dataclass
@@ -119,4 +146,4 @@ def melting_point(drifts) -> MeltingPoint:
     return MeltingPoint(float(t_m), float(np.sqrt(gradient @ covariance @ gradient)), float(a), list(drifts))
 
 
-__all__ = ["EnergyDrift", "MeltingPoint", "coexistence_cell", "energy_drift", "melting_point"]
+__all__ = ["EnergyDrift", "MeltingPoint", "coexistence_cell", "energy_drift", "half_order", "melting_point"]

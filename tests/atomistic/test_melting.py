@@ -8,7 +8,7 @@ import pytest
 from ase.build import bulk
 from ase.calculators.emt import EMT
 
-from matsci_ml.atomistic.melting import EnergyDrift, coexistence_cell, energy_drift, melting_point
+from matsci_ml.atomistic.melting import EnergyDrift, coexistence_cell, energy_drift, half_order, melting_point
 
 
 def _drift(temperature, slope, error=1e-4):
@@ -42,8 +42,11 @@ def test_a_small_emt_al_cell_melts_when_hot_and_freezes_when_cold():
     crystal = bulk("Al", "fcc", a=4.05, cubic=True).repeat((2, 2, 5))            # 80 atoms
     with pytest.raises(ValueError, match="elongate"):
         coexistence_cell(bulk("Al", "fcc", a=4.05, cubic=True).repeat(2), EMT, 900.0)
-    two_phase = coexistence_cell(crystal, EMT, 900.0, equilibrate_steps=100, melt_steps=300, settle_steps=50)
+    two_phase = coexistence_cell(crystal, EMT, 900.0, equilibrate_steps=100, melt_steps=1000, settle_steps=50)
     assert len(two_phase) == 80 and two_phase.constraints == []
+    lower, upper = half_order(two_phase, two_phase.cell[0, 0] / 2)
+    assert lower > 0.3 and upper < 0.2                                         # crystal below, liquid above
+    assert half_order(crystal, 4.05) == pytest.approx((1.0, 1.0))
     hot = energy_drift(two_phase, EMT, 2000.0, steps=300)
     cold = energy_drift(two_phase, EMT, 300.0, steps=300)
     assert hot.slope_ev_per_atom_ps > 0 > cold.slope_ev_per_atom_ps
