@@ -104,7 +104,9 @@ def energy_drift(two_phase: Atoms, calculator, temperature_K: float, *, steps: i
                  sample_every: int = 10, discard_fraction: float = 0.2, bulk_modulus_GPa: float = 76.0,
                  seed: int = 0) -> EnergyDrift:
     """Run ``two_phase`` at ``temperature_K`` and zero pressure along z (Berendsen thermostat and barostat) and fit a
-    line to its energy per atom after the first ``discard_fraction`` of the run."""
+    line to its energy per atom after the first ``discard_fraction`` of the run. The slope's standard error is the
+    least-squares one inflated by :math:`\sqrt{(1+\rho)/(1-\rho)}`, :math:`\rho` the lag-1 autocorrelation of the
+    residuals (successive samples are not independent)."""
     atoms = two_phase.copy()
     atoms.calc = fresh_calculator(calculator)
     MaxwellBoltzmannDistribution(atoms, temperature_K=temperature_K, rng=np.random.default_rng(seed))
@@ -115,8 +117,12 @@ def energy_drift(two_phase: Atoms, calculator, temperature_K: float, *, steps: i
     energy = np.array(energies)
     time_ps = np.arange(len(energy)) * sample_every * timestep_fs / 1000
     start = int(discard_fraction * len(energy))
-    (slope, _), covariance = np.polyfit(time_ps[start:], energy[start:], 1, cov=True)
-    return EnergyDrift(temperature_K, float(slope), float(np.sqrt(covariance[0, 0])), energy, time_ps)
+    t, e = time_ps[start:], energy[start:]
+    (slope, intercept), covariance = np.polyfit(t, e, 1, cov=True)
+    residual = e - (slope * t + intercept)
+    rho = float(np.clip(np.corrcoef(residual[:-1], residual[1:])[0, 1], 0.0, 0.99))   # samples are correlated:
+    inflation = np.sqrt((1 + rho) / (1 - rho))                                         # AR(1) correction of the error
+    return EnergyDrift(temperature_K, float(slope), float(inflation * np.sqrt(covariance[0, 0])), energy, time_ps)
 
 
 @dataclass
