@@ -91,28 +91,42 @@ def _fcc_spacing(crystal: Atoms) -> float:
 @dataclass
 class EnergyDrift:
     """Outcome of :func:`energy_drift`: temperature (K), slope of the energy per atom (eV/atom/ps) and its standard
-    error, the energy per atom along the run (eV) and the times (ps)."""
+    error, the energy per atom along the run (eV), the times (ps), and the largest extrapolation grade (nan if not
+    monitored)."""
 
     temperature_K: float
     slope_ev_per_atom_ps: float
     slope_error: float
     energy_per_atom: np.ndarray
     time_ps: np.ndarray
+    max_grade: float = float("nan")
 
 
 def energy_drift(two_phase: Atoms, calculator, temperature_K: float, *, steps: int = 3000, timestep_fs: float = 2.0,
                  sample_every: int = 10, discard_fraction: float = 0.2, bulk_modulus_GPa: float = 76.0,
-                 seed: int = 0) -> EnergyDrift:
+                 seed: int = 0, grade_model=None, gamma_break: float = 5.0, grade_every: int = 50) -> EnergyDrift:
     """Run ``two_phase`` at ``temperature_K`` and zero pressure along z (Berendsen thermostat and barostat) and fit a
     line to its energy per atom after the first ``discard_fraction`` of the run. The slope's standard error is the
     least-squares one inflated by :math:`\sqrt{(1+\rho)/(1-\rho)}`, :math:`\rho` the lag-1 autocorrelation of the
-    residuals (successive samples are not independent)."""
+    residuals (successive samples are not independent).
+
+    With ``grade_model`` (an :class:`~matsci_ml.active_learning.grade.ActiveSet` of the MTP in ``calculator``), the
+    extrapolation grade is checked every ``grade_every`` steps and the run stops with
+    :class:`~matsci_ml.active_learning.exploration.ExtrapolationBreak` above ``gamma_break`` (mlip-2's production
+    setting: select and break both at 5, no learning); ``max_grade`` records the largest grade seen.
+    """
     atoms = two_phase.copy()
     atoms.calc = fresh_calculator(calculator)
     MaxwellBoltzmannDistribution(atoms, temperature_K=temperature_K, rng=np.random.default_rng(seed))
     dynamics = _npt(atoms, temperature_K, timestep_fs, bulk_modulus_GPa, mask=(0, 0, 1))
     energies = []
     dynamics.attach(lambda: energies.append(atoms.get_potential_energy() / len(atoms)), interval=sample_every)
+    monitor = None
+    if grade_model is not None:
+        from matsci_ml.active_learning.exploration import GradeMonitor
+
+        monitor = GradeMonitor(grade_model, atoms, gamma_select=gamma_break, gamma_break=gamma_break)
+        dynamics.attach(monitor, interval=grade_every)
     dynamics.run(steps)
     energy = np.array(energies)
     time_ps = np.arange(len(energy)) * sample_every * timestep_fs / 1000
@@ -122,7 +136,9 @@ def energy_drift(two_phase: Atoms, calculator, temperature_K: float, *, steps: i
     residual = e - (slope * t + intercept)
     rho = float(np.clip(np.corrcoef(residual[:-1], residual[1:])[0, 1], 0.0, 0.99))   # samples are correlated:
     inflation = np.sqrt((1 + rho) / (1 - rho))                                         # AR(1) correction of the error
-    return EnergyDrift(temperature_K, float(slope), float(inflation * np.sqrt(covariance[0, 0])), energy, time_ps)
+    max_grade = float(max(monitor.grades)) if monitor is not None and monitor.grades else float("nan")
+    return EnergyDrift(temperature_K, float(slope), float(inflation * np.sqrt(covariance[0, 0])), energy, time_ps,
+                       max_grade)
 
 
 @dataclass

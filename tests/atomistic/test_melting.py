@@ -8,6 +8,7 @@ import pytest
 from ase.build import bulk
 from ase.calculators.emt import EMT
 
+from matsci_ml.active_learning.exploration import ExtrapolationBreak
 from matsci_ml.atomistic.melting import EnergyDrift, coexistence_cell, energy_drift, half_order, melting_point
 
 
@@ -51,3 +52,16 @@ def test_a_small_emt_al_cell_melts_when_hot_and_freezes_when_cold():
     cold = energy_drift(two_phase, EMT, 300.0, steps=300)
     assert hot.slope_ev_per_atom_ps > 0 > cold.slope_ev_per_atom_ps
     assert len(hot.energy_per_atom) == len(hot.time_ps) == 31       # steps 0, 10, ..., 300
+    assert np.isnan(hot.max_grade)                                      # not monitored
+    # production runs of an MTP watch the extrapolation grade and stop above gamma_break
+    assert energy_drift(two_phase, EMT, 900.0, steps=100, grade_model=_ConstantGrade(1.5)).max_grade == 1.5
+    with pytest.raises(ExtrapolationBreak, match="> gamma_break = 5"):
+        energy_drift(two_phase, EMT, 900.0, steps=100, grade_model=_ConstantGrade(7.0))
+
+
+class _ConstantGrade:
+    def __init__(self, value):
+        self.value = value
+
+    def grade(self, atoms):
+        return self.value
