@@ -46,7 +46,7 @@ def _number(x: float) -> str:
 
 
 def _row(values, width: int = 24) -> str:
-    return "".join(f"{_number(v):>{width}}" for v in values)
+    return "".join(" " + f"{_number(v):>{width - 1}}" for v in values)     # a space always: tiny numbers are long
 
 
 def _feature_text(key, value) -> str:

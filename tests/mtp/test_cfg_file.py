@@ -99,6 +99,20 @@ def test_two_species_map_to_types_in_the_order_given(tmp_path):
         read_cfg(path, ["Pt"])
 
 
+def test_long_decimals_of_tiny_and_large_numbers_stay_separate_fields(tmp_path):
+    atoms = bulk("Cu", "fcc", a=3.6, cubic=True)
+    atoms.positions[0] = [-1.2345678901234567e-07, 123456.78901234567, -9.87654321e-12]
+    forces = np.full((4, 3), -1.2345678901234567e-17)
+    from ase.calculators.singlepoint import SinglePointCalculator
+
+    atoms.calc = SinglePointCalculator(atoms, energy=-1.2345678901234567e-09, forces=forces)
+    write_cfg(atoms, tmp_path / "tiny.cfg", ["Cu"])
+    back = read_cfg(tmp_path / "tiny.cfg", ["Cu"])[0]
+    np.testing.assert_array_equal(back.positions, atoms.positions)
+    np.testing.assert_array_equal(back.get_forces(), forces)
+    assert back.get_potential_energy() == -1.2345678901234567e-09
+
+
 def test_an_mlip2_style_file_with_grades_and_direct_coordinates(tmp_path):
     path = tmp_path / "selected.cfg"
     path.write_text("""BEGIN_CFG
