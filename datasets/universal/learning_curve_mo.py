@@ -49,9 +49,8 @@ if __name__ == "__main__":
                   "fine_tune_settings": FINE_TUNE_SETTINGS, "torch_threads": torch.get_num_threads(),
                   "machine": f"{platform.machine()}, {platform.python_version()}, torch {torch.__version__}",
                   "total_time_s": earlier.get("total_time_s", time.perf_counter() - start),
-                  "reruns": earlier.get("reruns", []) + ([{"sizes": args.sizes, "models": args.models,
-                                                           "time_s": time.perf_counter() - start}] if args.update else []),
+                  "reruns": earlier.get("reruns", []) + ([{"sizes": args.sizes, "models": args.models,   # once complete
+                                                           "time_s": time.perf_counter() - start}]
+                                                         if args.update and n == args.sizes[-1] else []),
                   "rows": sorted(rows, key=lambda row: row["n_train"])}
-        if args.update and n != args.sizes[-1]:
-            result["reruns"] = result["reruns"][:-1]      # recorded once the rerun is complete
         atomic_write_text(Path(args.output), json.dumps(result, indent=1))

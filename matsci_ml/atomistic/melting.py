@@ -162,7 +162,7 @@ def melting_point(drifts) -> MeltingPoint:
                          "the melting point lies outside the temperatures run; add some "
                          f"{'below' if slopes.min() > 0 else 'above'} {temperatures.min() if slopes.min() > 0 else temperatures.max():.0f} K")
     weights = 1.0 / np.maximum([d.slope_error for d in drifts], 1e-12)
-    (a, b), covariance = np.polyfit(temperatures, slopes, 1, w=weights, cov="unscaled" if len(drifts) == 2 else True)
+    (a, b), covariance = np.polyfit(temperatures, slopes, 1, w=weights, cov=True)
     t_m = -b / a
     gradient = np.array([b / a**2, -1.0 / a])               # d(-b/a)/d(a, b)
     return MeltingPoint(float(t_m), float(np.sqrt(gradient @ covariance @ gradient)), float(a), list(drifts))

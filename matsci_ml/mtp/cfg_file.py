@@ -32,6 +32,9 @@ from pathlib import Path
 import numpy as np
 from ase import Atoms
 from ase.calculators.singlepoint import SinglePointCalculator
+from ase.stress import full_3x3_to_voigt_6_stress
+
+from matsci_ml.paths import atomic_write_text
 
 #: mlip-2's order of the virial components
 VIRIAL_ORDER = ("xx", "yy", "zz", "yz", "xz", "xy")
@@ -94,16 +97,13 @@ def write_cfg(frames, path, species, *, features: bool = True) -> None:
         if "stress" in results and periodic:
             stress = np.asarray(results["stress"], dtype=float)
             if stress.shape == (3, 3):
-                stress = stress[[0, 1, 2, 1, 0, 0], [0, 1, 2, 2, 2, 1]]
+                stress = full_3x3_to_voigt_6_stress(stress)
             lines += [" PlusStress:" + "".join(f"{c:>24}" for c in VIRIAL_ORDER), "    " + _row(-stress * atoms.get_volume())]
         if features:
             lines += [_feature_text(key, value) for key, value in atoms.info.items()]
         lines += ["END_CFG", ""]
         blocks.append("\n".join(lines))
-    path = Path(path)
-    part = path.with_name(path.name + ".part")
-    part.write_text("\n".join(blocks))
-    part.replace(path)
+    atomic_write_text(path, "\n".join(blocks))
 
 
 def _parse_feature(text: str):
@@ -208,9 +208,10 @@ def _read_block(lines: _Lines, species) -> Atoms:
 def _is_row(line: str, n: int) -> bool:
     words = line.split()
     try:
-        return len(words) == n and all(float(w) is not None for w in words)
+        [float(w) for w in words]
     except ValueError:
         return False
+    return len(words) == n
 
 
 def read_cfg(path, species) -> list[Atoms]:

@@ -50,7 +50,8 @@ def test_universal_calculator_copies_share_the_network_but_not_results():
     assert calculator.results["energy"] == e_small and twin.results["energy"] == e_large
 
 
-def test_refine_near_hull_recovers_the_oracle_hull_from_noisy_energies():
+def _cupt_pool_with_emt_energies():
+    """Cu-Pt candidates up to 4 atoms, their EMT energies per atom (unrelaxed) and formation energies."""
     pool = enumerate_structures(cupt_parent(), range(1, 5), ("Cu", "Pt"))
     exact = []
     for atoms in pool:
@@ -58,6 +59,11 @@ def test_refine_near_hull_recovers_the_oracle_hull_from_noisy_energies():
         atoms.calc = EMT()
         exact.append(atoms.get_potential_energy() / len(atoms))
     x, e = formation_energies(pool, exact, ("Cu", "Pt"))
+    return pool, exact, x, e
+
+
+def test_refine_near_hull_recovers_the_oracle_hull_from_noisy_energies():
+    pool, exact, x, e = _cupt_pool_with_emt_energies()
     oracle_hull = convex_hull(x, e)
     noisy = np.array(exact) + np.random.default_rng(0).uniform(-0.003, 0.003, len(pool))
     found = refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=0.010)
@@ -74,13 +80,7 @@ def test_refine_near_hull_recovers_the_oracle_hull_from_noisy_energies():
 
 
 def test_refine_near_hull_relaxes_a_candidate_the_mtp_left_at_a_wrong_geometry():
-    pool = enumerate_structures(cupt_parent(), range(1, 5), ("Cu", "Pt"))
-    exact = []
-    for atoms in pool:
-        atoms = atoms.copy()
-        atoms.calc = EMT()
-        exact.append(atoms.get_potential_energy() / len(atoms))
-    x, e = formation_energies(pool, exact, ("Cu", "Pt"))
+    pool, exact, x, e = _cupt_pool_with_emt_energies()
     vertex = next(k for k in convex_hull(x, e).ground_states if 0 < x[k] < 1)
     structures = [atoms.copy() for atoms in pool]
     structures[vertex].set_cell(structures[vertex].cell * 0.95, scale_atoms=True)   # the MTP's wrong minimum
