@@ -13,7 +13,7 @@ Labelling (``label``, ``label_all``), relaxations and the hull are the shared :m
 from __future__ import annotations
 
 from matsci_ml.active_learning.exploration import (ExplorationResult, ExtrapolationBreak, GradeMonitor, MDExploration,
-                                                   RelaxExploration)
+                                                   NPTExploration, RelaxExploration)
 from matsci_ml.active_learning.grade import ActiveSet, jacobian_rows, neighbourhood_rows
 from matsci_ml.active_learning.learners import CommitteeLearner, Learner, Model, MTPLearner
 from matsci_ml.active_learning.loop import ActiveLearningLoop
@@ -21,5 +21,5 @@ from matsci_ml.active_learning.maxvol import MaxVolResult, SingularActiveSetErro
 from matsci_ml.atomistic.oracle import label, label_all
 
 __all__ = ["ActiveLearningLoop", "CommitteeLearner", "Learner", "Model", "ActiveSet", "ExplorationResult", "ExtrapolationBreak", "GradeMonitor",
-           "MDExploration", "MTPLearner", "MaxVolResult", "RelaxExploration", "SingularActiveSetError", "jacobian_rows", "label",
+           "MDExploration", "MTPLearner", "MaxVolResult", "NPTExploration", "RelaxExploration", "SingularActiveSetError", "jacobian_rows", "label",
            "label_all", "maxvol", "neighbourhood_rows"]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ase import Atoms, units
 from ase.md.langevin import Langevin
+from ase.md.nptberendsen import Inhomogeneous_NPTBerendsen
 from threadpoolctl import threadpool_limits
 
 from matsci_ml.atomistic.properties import thermalize
@@ -136,8 +137,7 @@ class MDExploration:
         atoms.calc = model.calculator()
         rng = np.random.default_rng([self.seed, iteration])
         thermalize(atoms, self.temperature_K, rng=rng)
-        dynamics = Langevin(atoms, self.timestep_fs * units.fs, temperature_K=self.temperature_K,
-                            friction=self.friction_per_fs / units.fs, fixcm=False, rng=rng)
+        dynamics = self._dynamics(atoms, rng)
         monitor = GradeMonitor(model, atoms, gamma_select=gamma_select, gamma_break=gamma_break)
         dynamics.attach(monitor, interval=1)
         broken = False
@@ -148,6 +148,27 @@ class MDExploration:
             broken = True
         done = max(len(monitor.grades) - 1, 0)
         return _finish(self.name, self.steps, done, broken, not broken, monitor, atoms)
+
+    def _dynamics(self, atoms: Atoms, rng):
+        return Langevin(atoms, self.timestep_fs * units.fs, temperature_K=self.temperature_K,
+                        friction=self.friction_per_fs / units.fs, fixcm=False, rng=rng)
+
+
+@dataclass
+class NPTExploration(MDExploration):
+    """Molecular dynamics at ``temperature_K`` and ``pressure_GPa`` (ASE's Berendsen thermostat and barostat, time
+    constants 100 and 500 fs; the cell's three lengths relax independently): the densities a crystal or a liquid
+    takes at that pressure, e.g. those of a two-phase melting run at zero pressure, rather than the fixed cell's.
+    ``bulk_modulus_GPa`` sets the barostat's compressibility (only the relaxation speed depends on it)."""
+
+    pressure_GPa: float = 0.0
+    bulk_modulus_GPa: float = 100.0
+
+    def _dynamics(self, atoms: Atoms, rng):
+        return Inhomogeneous_NPTBerendsen(atoms, self.timestep_fs * units.fs, temperature_K=self.temperature_K,
+                                          pressure_au=self.pressure_GPa * units.GPa, taut=100 * units.fs,
+                                          taup=500 * units.fs,
+                                          compressibility_au=1.0 / (self.bulk_modulus_GPa * units.GPa))
 
 
 @dataclass

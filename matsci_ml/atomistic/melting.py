@@ -1,41 +1,70 @@
-r"""The melting point from solid--liquid coexistence: the interface-velocity (two-phase) method.
+r"""The melting point from solid--liquid coexistence at constant enthalpy (Morris, Wang, Ho & Chan, Phys. Rev. B 49,
+3109 (1994), who introduced it for aluminium).
 
 A cell elongated along :math:`z` holds a crystal in its lower half and its melt in the upper half, with two flat
-solid--liquid interfaces. Held at a temperature :math:`T` and zero pressure (the barostat acts on :math:`z` only, so
-the lateral size stays the crystal's), the crystal grows below the melting point and melts above it; the interfaces
-move at a speed proportional to :math:`T - T_m` near :math:`T_m`, and so does the potential energy per atom, which
-rises by the latent heat as the crystal melts:
+solid--liquid interfaces. Left to itself at constant enthalpy and zero pressure (no thermostat; a barostat on
+:math:`z` only, so the lateral size stays the crystal's), it finds the melting point: above :math:`T_m` the crystal
+melts and the latent heat it absorbs cools the cell; below, the crystal grows and the heat it releases warms the cell.
+The temperature relaxes to :math:`T_m` with a time constant :math:`\tau = C/a` (heat capacity over the rate at which
+the interfaces turn undercooling into latent heat; several ps for a few hundred Al atoms), as long as neither phase
+is consumed: the latent heat must exceed :math:`C\,|T_0 - T_m|`, so the start must be within about 100 K of
+:math:`T_m` for a half-and-half cell (in practice less, about 50 K for 432 Al atoms with EMT: a start at 950 K
+consumed the crystal). Start above :math:`T_m`: a liquid undercooled by a few tens of K can crystallize completely
+within 10 ps in a cell whose lateral size the crystal fits exactly, faster than the released heat stops it.
 
-.. math:: \frac{d\bar E}{dt}(T) \approx a\,(T - T_m), \qquad T_m = -\,b/a \text{ for the fit } \frac{d\bar E}{dt}=aT+b .
-
-:func:`coexistence_cell` builds the two-phase cell (lattice parameter from an NPT run of the crystal at the guessed
-:math:`T`; the upper half melted at a high temperature while the lower half is held fixed);
-:func:`energy_drift` runs it at one temperature and returns the slope of :math:`\bar E(t)` (eV/atom/ps) with its
-standard error; :func:`melting_point` fits the slopes of several temperatures and gives :math:`T_m` with its
-standard error (1σ, from the fit's covariance by the delta method). The slopes must bracket zero: a temperature far
-from :math:`T_m` consumes one phase before the run ends, and its slope then measures nothing.
+:func:`coexistence_cell` builds the two-phase cell at a starting temperature (lattice parameter from an NPT run of
+the crystal; the upper half melted at a high temperature while the lower half is held fixed);
+:func:`coexistence_run` runs it at constant enthalpy and returns the mean temperature of the second half of the run
+with its standard error (1σ, from block averages); :func:`melting_point` combines runs started at different
+temperatures: their agreement is the test that each has relaxed.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
 from ase import Atoms, units
 from ase.constraints import FixAtoms
 from ase.md.langevin import Langevin
-from ase.md.nptberendsen import Inhomogeneous_NPTBerendsen, NPTBerendsen
+from ase.md.nptberendsen import Inhomogeneous_NPTBerendsen
 from ase.md.velocitydistribution import MaxwellBoltzmannDistribution
 
 from matsci_ml.atomistic.oracle import fresh_calculator
+from matsci_ml.paths import SHIPPED_DATA_DIR
+
+AL_MELTING_RESULTS = SHIPPED_DATA_DIR / "melting" / "al_melting.json"
+NO_THERMOSTAT_FS = 1e30          # a Berendsen time constant this long leaves the velocities alone
 
 
-def _npt(atoms: Atoms, temperature_K: float, timestep_fs: float, bulk_modulus_GPa: float, mask=None):
-    kwargs = {"temperature_K": temperature_K, "pressure_au": 0.0, "taut": 100 * units.fs, "taup": 500 * units.fs,
-              "compressibility_au": 1.0 / (bulk_modulus_GPa * units.GPa)}
-    if mask is None:
-        return NPTBerendsen(atoms, timestep_fs * units.fs, **kwargs)
-    return Inhomogeneous_NPTBerendsen(atoms, timestep_fs * units.fs, mask=mask, **kwargs)
+class _Berendsen(Inhomogeneous_NPTBerendsen):
+    """ASE's Berendsen thermostat and barostat (per axis, ``mask``), with the barostat applied every
+    ``barostat_every`` steps by the equivalent amount: each change of the cell costs a neighbour-list rebuild, which
+    for 432 atoms triples the cost of a step with EMT or an MTP; the pressure relaxes over ``taup`` = 250 steps
+    anyway."""
+
+    def __init__(self, atoms, timestep, *, barostat_every: int = 10, **kwargs):
+        super().__init__(atoms, timestep, **kwargs)
+        self.barostat_every = barostat_every
+        self._steps = 0
+
+    def scale_positions_and_cell(self):
+        self._steps += 1
+        if self._steps % self.barostat_every:
+            return
+        timestep, self.dt = self.dt, self.dt * self.barostat_every
+        try:
+            super().scale_positions_and_cell()
+        finally:
+            self.dt = timestep
+
+
+def _dynamics(atoms: Atoms, temperature_K: float, timestep_fs: float, bulk_modulus_GPa: float, *,
+              mask=(1, 1, 1), thermostat: bool = True) -> _Berendsen:
+    taut = 100 * units.fs if thermostat else NO_THERMOSTAT_FS * units.fs
+    return _Berendsen(atoms, timestep_fs * units.fs, temperature_K=temperature_K, pressure_au=0.0, taut=taut,
+                      taup=500 * units.fs, compressibility_au=1.0 / (bulk_modulus_GPa * units.GPa), mask=mask)
 
 
 def half_order(atoms: Atoms, lattice_constant: float) -> tuple[float, float]:
@@ -52,14 +81,22 @@ def half_order(atoms: Atoms, lattice_constant: float) -> tuple[float, float]:
     return values[0], values[1]
 
 
+def _lateral_lattice_constant(atoms: Atoms, crystal: Atoms) -> float:
+    """The cubic lattice constant along x of ``atoms``, built as ``crystal`` (conventional fcc cells)."""
+    spacing = np.sqrt(2) * crystal.get_all_distances(mic=True)[0][1:].min()
+    return float(atoms.cell[0, 0] / round(crystal.cell[0, 0] / spacing))
+
+
 def coexistence_cell(crystal: Atoms, calculator, temperature_K: float, *, melt_factor: float = 2.0,
                      equilibrate_steps: int = 1000, melt_steps: int = 1500, settle_steps: int = 500,
                      timestep_fs: float = 2.0, bulk_modulus_GPa: float = 76.0, seed: int = 0) -> Atoms:
-    """A two-phase cell at ``temperature_K``: ``crystal`` (elongated along z) equilibrated at zero pressure, then its
-    upper half melted at ``melt_factor`` × ``temperature_K`` with the lower half fixed, and brought back to
-    ``temperature_K``. ``calculator`` is an ASE calculator or a class (a fresh one is used). Raises if the result is not
-    crystal below and liquid above (:func:`half_order`): a crystal held by a fixed half can superheat far above its
-    melting point without melting."""
+    """A two-phase cell at ``temperature_K``: ``crystal`` (conventional fcc cells, elongated along z) equilibrated at
+    zero pressure, then its upper half melted at ``melt_factor`` × ``temperature_K`` with the lower half fixed, and
+    the whole brought back to ``temperature_K`` for ``settle_steps`` (thermostat, and barostat on z: the melt expands).
+    ``calculator`` is an ASE calculator or a class (a fresh one is used).
+    ``info["lattice_constant"]`` holds the crystal's lateral lattice constant (Å). Raises if the result is not crystal
+    below and liquid above (:func:`half_order`): a crystal held by a fixed half can superheat far above its melting
+    point without melting."""
     if crystal.cell[2, 2] < 2 * max(crystal.cell[0, 0], crystal.cell[1, 1]):
         raise ValueError("elongate the crystal along z (at least twice its lateral size): the two interfaces "
                          "must be further apart than the interface width")
@@ -67,48 +104,52 @@ def coexistence_cell(crystal: Atoms, calculator, temperature_K: float, *, melt_f
     atoms = crystal.copy()
     atoms.calc = fresh_calculator(calculator)
     MaxwellBoltzmannDistribution(atoms, temperature_K=temperature_K, rng=rng)
-    _npt(atoms, temperature_K, timestep_fs, bulk_modulus_GPa).run(equilibrate_steps)
+    _dynamics(atoms, temperature_K, timestep_fs, bulk_modulus_GPa).run(equilibrate_steps)
     lower = (atoms.get_scaled_positions()[:, 2] % 1.0) < 0.5
+    crystal_momenta = atoms.get_momenta()[lower]
     atoms.set_constraint(FixAtoms(mask=lower))
-    for temperature, steps in ((melt_factor * temperature_K, melt_steps), (temperature_K, settle_steps)):
-        Langevin(atoms, timestep_fs * units.fs, temperature_K=temperature, friction=0.02 / units.fs,
-                 rng=rng).run(steps)
+    Langevin(atoms, timestep_fs * units.fs, temperature_K=melt_factor * temperature_K, friction=0.02 / units.fs,
+             fixcm=False, rng=rng).run(melt_steps)
     atoms.set_constraint()
-    lattice_constant = atoms.cell[0, 0] / round(crystal.cell[0, 0] / _fcc_spacing(crystal))
-    lower, upper = half_order(atoms, lattice_constant)
+    momenta = atoms.get_momenta()
+    momenta[lower] = crystal_momenta                   # the fixed half's were zeroed: give back its thermal motion
+    atoms.set_momenta(momenta)
+    _dynamics(atoms, temperature_K, timestep_fs, bulk_modulus_GPa, mask=(0, 0, 1)).run(settle_steps)
+    atoms.info["lattice_constant"] = _lateral_lattice_constant(atoms, crystal)
+    lower, upper = half_order(atoms, atoms.info["lattice_constant"])
     if upper > 0.2 or lower < 0.2:
         raise RuntimeError(f"not two phases: crystalline order {lower:.2f} below, {upper:.2f} above (a crystal near "
                            f"its melting point gives about 0.5, a liquid about 0.01); raise melt_factor or melt_steps")
     return atoms
 
 
-def _fcc_spacing(crystal: Atoms) -> float:
-    """The cubic lattice constant of an fcc crystal built from conventional cells (the (200) planes' double spacing)."""
-    distances = crystal.get_all_distances(mic=True)[0][1:]
-    return float(np.sqrt(2) * distances.min())
-
-
 @dataclass
-class EnergyDrift:
-    """Outcome of :func:`energy_drift`: temperature (K), slope of the energy per atom (eV/atom/ps) and its standard
-    error, the energy per atom along the run (eV), the times (ps), and the largest extrapolation grade (nan if not
-    monitored)."""
+class CoexistenceRun:
+    """Outcome of :func:`coexistence_run`: the mean temperature of the kept part of the run (K) and its standard
+    error, the temperature along the run (K) at ``time_ps``, the total energy per atom along it (eV; constant but
+    for the barostat's work and the integrator's error), the crystalline order of the lower and upper half at the
+    end, and the largest extrapolation grade (nan if not monitored)."""
 
     temperature_K: float
-    slope_ev_per_atom_ps: float
-    slope_error: float
-    energy_per_atom: np.ndarray
+    error_K: float
+    start_K: float
+    temperatures_K: np.ndarray
+    total_energy_per_atom: np.ndarray
     time_ps: np.ndarray
+    final_order: tuple[float, float]
     max_grade: float = float("nan")
 
 
-def energy_drift(two_phase: Atoms, calculator, temperature_K: float, *, steps: int = 3000, timestep_fs: float = 2.0,
-                 sample_every: int = 10, discard_fraction: float = 0.2, bulk_modulus_GPa: float = 76.0,
-                 seed: int = 0, grade_model=None, gamma_break: float = 5.0, grade_every: int = 50) -> EnergyDrift:
-    """Run ``two_phase`` at ``temperature_K`` and zero pressure along z (Berendsen thermostat and barostat) and fit a
-    line to its energy per atom after the first ``discard_fraction`` of the run. The slope's standard error is the
-    least-squares one inflated by :math:`\sqrt{(1+\rho)/(1-\rho)}`, :math:`\rho` the lag-1 autocorrelation of the
-    residuals (successive samples are not independent).
+def coexistence_run(two_phase: Atoms, calculator, *, steps: int = 10000, timestep_fs: float = 2.0,
+                    sample_every: int = 10, keep_fraction: float = 0.5, block_ps: float = 1.0,
+                    bulk_modulus_GPa: float = 76.0, grade_model=None, gamma_break: float = 5.0,
+                    grade_every: int = 50) -> CoexistenceRun:
+    r"""Run ``two_phase`` (from :func:`coexistence_cell`, velocities kept) at constant enthalpy and zero pressure
+    along z, and average its temperature over the last ``keep_fraction`` of the run. The standard error is that of
+    the means of blocks of ``block_ps`` (successive samples are correlated; blocks of 1 ps are longer than the
+    correlation time of the temperature, though not of the slow relaxation to :math:`T_m`, which is why runs from
+    different starting temperatures are compared). Raises if a phase was consumed (:func:`half_order` of the lower half below 0.2 or
+    of the upper half above it): the run started too far from :math:`T_m`.
 
     With ``grade_model`` (an :class:`~matsci_ml.active_learning.grade.ActiveSet` of the MTP in ``calculator``), the
     extrapolation grade is checked every ``grade_every`` steps and the run stops with
@@ -117,10 +158,14 @@ def energy_drift(two_phase: Atoms, calculator, temperature_K: float, *, steps: i
     """
     atoms = two_phase.copy()
     atoms.calc = fresh_calculator(calculator)
-    MaxwellBoltzmannDistribution(atoms, temperature_K=temperature_K, rng=np.random.default_rng(seed))
-    dynamics = _npt(atoms, temperature_K, timestep_fs, bulk_modulus_GPa, mask=(0, 0, 1))
-    energies = []
-    dynamics.attach(lambda: energies.append(atoms.get_potential_energy() / len(atoms)), interval=sample_every)
+    dynamics = _dynamics(atoms, 0.0, timestep_fs, bulk_modulus_GPa, mask=(0, 0, 1), thermostat=False)
+    temperatures, energies = [], []
+
+    def record():
+        temperatures.append(atoms.get_temperature())
+        energies.append(atoms.get_total_energy() / len(atoms))
+
+    dynamics.attach(record, interval=sample_every)
     monitor = None
     if grade_model is not None:
         from matsci_ml.active_learning.exploration import GradeMonitor
@@ -128,44 +173,86 @@ def energy_drift(two_phase: Atoms, calculator, temperature_K: float, *, steps: i
         monitor = GradeMonitor(grade_model, atoms, gamma_select=gamma_break, gamma_break=gamma_break)
         dynamics.attach(monitor, interval=grade_every)
     dynamics.run(steps)
-    energy = np.array(energies)
-    time_ps = np.arange(len(energy)) * sample_every * timestep_fs / 1000
-    start = int(discard_fraction * len(energy))
-    t, e = time_ps[start:], energy[start:]
-    (slope, intercept), covariance = np.polyfit(t, e, 1, cov=True)
-    residual = e - (slope * t + intercept)
-    rho = float(np.clip(np.corrcoef(residual[:-1], residual[1:])[0, 1], 0.0, 0.99))   # samples are correlated:
-    inflation = np.sqrt((1 + rho) / (1 - rho))                                         # AR(1) correction of the error
+    temperature = np.array(temperatures)
+    time_ps = np.arange(len(temperature)) * sample_every * timestep_fs / 1000
+    kept = temperature[int((1 - keep_fraction) * len(temperature)):]
+    per_block = max(int(round(block_ps * 1000 / (sample_every * timestep_fs))), 1)
+    blocks = kept[: len(kept) // per_block * per_block].reshape(-1, per_block).mean(axis=1)
+    if len(blocks) < 3:
+        raise ValueError(f"the kept part of the run holds {len(blocks)} blocks of {block_ps} ps; run longer")
+    order = half_order(atoms, two_phase.info.get("lattice_constant", atoms.cell[0, 0] / 3))
+    if order[0] < 0.2 or order[1] > 0.2:
+        raise RuntimeError(f"a phase was consumed (crystalline order {order[0]:.2f} below, {order[1]:.2f} above): "
+                           f"the run started at {temperature[0]:.0f} K and ended at {kept[-per_block:].mean():.0f} K; "
+                           f"start nearer the melting point (from above: a liquid undercooled by a few tens of K "
+                           f"crystallizes within ps in a cell whose lateral size fits the crystal)")
     max_grade = float(max(monitor.grades)) if monitor is not None and monitor.grades else float("nan")
-    return EnergyDrift(temperature_K, float(slope), float(inflation * np.sqrt(covariance[0, 0])), energy, time_ps,
-                       max_grade)
+    return CoexistenceRun(float(kept.mean()), float(blocks.std(ddof=1) / np.sqrt(len(blocks))), float(temperature[0]),
+                          temperature, np.array(energies), time_ps, order, max_grade)
 
 
 @dataclass
 class MeltingPoint:
-    """:math:`T_m` (K) and its standard error (1σ) from a line through the energy drifts."""
+    """:math:`T_m` (K) and its standard error (1σ), from coexistence runs."""
 
     temperature_K: float
     error_K: float
-    slope_per_K: float
-    drifts: list
+    runs: list
 
 
-def melting_point(drifts) -> MeltingPoint:
-    """:math:`T_m` where the line fitted through the drifts (weighted by their standard errors) crosses zero."""
-    temperatures = np.array([d.temperature_K for d in drifts])
-    slopes = np.array([d.slope_ev_per_atom_ps for d in drifts])
-    if len(drifts) < 3:
-        raise ValueError("give at least three temperatures")
-    if not (slopes.min() < 0 < slopes.max()):
-        raise ValueError(f"the drifts do not change sign (all {'positive' if slopes.min() > 0 else 'negative'}): "
-                         "the melting point lies outside the temperatures run; add some "
-                         f"{'below' if slopes.min() > 0 else 'above'} {temperatures.min() if slopes.min() > 0 else temperatures.max():.0f} K")
-    weights = 1.0 / np.maximum([d.slope_error for d in drifts], 1e-12)
-    (a, b), covariance = np.polyfit(temperatures, slopes, 1, w=weights, cov=True)
-    t_m = -b / a
-    gradient = np.array([b / a**2, -1.0 / a])               # d(-b/a)/d(a, b)
-    return MeltingPoint(float(t_m), float(np.sqrt(gradient @ covariance @ gradient)), float(a), list(drifts))
+def melting_point(runs) -> MeltingPoint:
+    r""":math:`T_m` as the mean of the runs' temperatures; its error combines their statistical errors with their
+    scatter, :math:`\sigma^2 = \sum_i \sigma_i^2 / n^2 + s^2/n` (:math:`s` the sample standard deviation of the
+    runs: a run that has not relaxed to :math:`T_m` shows up as scatter between runs from different starts)."""
+    runs = list(runs)
+    if len(runs) < 2:
+        raise ValueError("give at least two runs, started at different temperatures")
+    values = np.array([r.temperature_K for r in runs])
+    errors = np.array([r.error_K for r in runs])
+    variance = np.sum(errors**2) / len(runs) ** 2 + values.var(ddof=1) / len(runs)
+    return MeltingPoint(float(values.mean()), float(np.sqrt(variance)), runs)
 
 
-__all__ = ["EnergyDrift", "MeltingPoint", "coexistence_cell", "energy_drift", "half_order", "melting_point"]
+def melting_scenarios(crystal: Atoms, liquid: Atoms, solid_K=(300, 600, 900), liquid_K=(900, 1200, 1500), *,
+                      steps: int = 1000, seed: int = 0) -> list:
+    """The MLIP paper's learning scenarios for a melting point: zero-pressure NPT MD
+    (:class:`~matsci_ml.active_learning.exploration.NPTExploration`) of ``crystal`` at each of ``solid_K`` and of
+    ``liquid`` (e.g. a short oracle MD far above the melting point) at each of ``liquid_K``, ``steps`` of 2 fs each:
+    the crystal, the liquid and their densities up to and beyond :math:`T_m`, for one
+    :class:`~matsci_ml.active_learning.loop.ActiveLearningLoop` to run at once."""
+    from matsci_ml.active_learning.exploration import NPTExploration
+
+    runs = [NPTExploration(crystal, temperature_K=t, steps=steps, seed=seed + i, name=f"crystal {t} K")
+            for i, t in enumerate(solid_K)]
+    return runs + [NPTExploration(liquid, temperature_K=t, steps=steps, seed=seed + 10 + i, name=f"liquid {t} K")
+                   for i, t in enumerate(liquid_K)]
+
+
+def plot_coexistence(runs: dict, reference=None, ax=None):
+    """Temperature (K) against time (ps) of coexistence runs, ``{label: (time_ps, temperatures_K)}``, with
+    ``reference = (T_m, error, label)`` drawn as a band of ±1σ."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    for label, (time_ps, temperatures_K) in runs.items():
+        ax.plot(time_ps, temperatures_K, lw=1, label=label)
+    if reference is not None:
+        value, error, label = reference
+        ax.axhspan(value - error, value + error, color="0.6", alpha=0.5, label=f"{label}: {value:.0f} ± {error:.0f} K")
+    ax.set_xlabel("time (ps)")
+    ax.set_ylabel("temperature (K)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def load_al_melting(path=AL_MELTING_RESULTS) -> dict:
+    """The shipped results of ``datasets/melting/al_melting.py``: the learning phase's counts (``"learning"``), the
+    melting point with EMT and with the learned MTP (``"emt"``, ``"mtp"``: ``melting_point_K``, ``error_K``, one entry
+    per run with its temperature per ps), the learning cost at several selection thresholds (``"thresholds"``) and the
+    settings and machine."""
+    return json.loads(path.read_text())
+
+
+__all__ = ["AL_MELTING_RESULTS", "CoexistenceRun", "MeltingPoint", "coexistence_cell", "coexistence_run", "half_order", "load_al_melting", "melting_point",
+           "melting_scenarios", "plot_coexistence"]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from ase.build import bulk
 
-from matsci_ml.active_learning import ActiveSet, GradeMonitor, MDExploration, RelaxExploration
+from matsci_ml.active_learning import ActiveSet, GradeMonitor, MDExploration, NPTExploration, RelaxExploration
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,17 @@ def test_md_is_reproducible(active):
     np.testing.assert_array_equal(runs[0].grades, runs[1].grades)
     other = MDExploration(start, temperature_K=900, steps=30, seed=4).run(active, iteration=3)
     assert not np.array_equal(runs[0].grades, other.grades)
+
+
+def test_npt_md_lets_a_compressed_cell_expand(active):
+    """At zero pressure the barostat lets a 1 % compressed cell grow; the Langevin MD keeps its cell."""
+    start = bulk("Cu", "fcc", a=3.61 * 0.99, cubic=True).repeat(2)
+    npt = NPTExploration(start, temperature_K=100, steps=150, seed=0, bulk_modulus_GPa=140.0)
+    result = npt.run(active, gamma_select=50, gamma_break=100)
+    assert result.steps_done == 150 and not result.broken
+    assert 1.005 * start.get_volume() < result.final.get_volume() < 1.04 * start.get_volume()     # on its way to +3 %
+    fixed = MDExploration(start, temperature_K=100, steps=20, seed=0).run(active, gamma_select=50, gamma_break=100)
+    assert fixed.final.get_volume() == pytest.approx(start.get_volume())
 
 
 def test_relaxation_of_a_compressed_cell(active):

@@ -1,5 +1,6 @@
-"""The interface-velocity melting point: the fit recovers a known crossing with an honest error bar, refuses drifts
-that do not bracket it, and a small EMT Al two-phase cell melts above and freezes below."""
+"""The coexistence melting point: a small EMT Al two-phase cell is built crystal below and liquid above, a
+constant-enthalpy run keeps both phases and its total energy, runs that consume a phase are refused, and the
+combination of runs quotes an error that grows with their disagreement."""
 
 from __future__ import annotations
 
@@ -9,54 +10,66 @@ from ase.build import bulk
 from ase.calculators.emt import EMT
 
 from matsci_ml.active_learning.exploration import ExtrapolationBreak
-from matsci_ml.atomistic.melting import EnergyDrift, coexistence_cell, energy_drift, half_order, melting_point
+from matsci_ml.atomistic.melting import CoexistenceRun, coexistence_cell, coexistence_run, half_order, melting_point
 
 
-def _drift(temperature, slope, error=1e-4):
-    return EnergyDrift(temperature, slope, error, np.zeros(1), np.zeros(1))
+@pytest.fixture(scope="module")
+def two_phase():
+    # 192 atoms. Thinner slabs misbehave: a 2- or 3-cell melt between crystal on both sides recrystallizes within
+    # 2 ps near T_m, and a 2-cell crystal slab superheats (1800 K does not melt it in 2 ps; 2400 K does)
+    crystal = bulk("Al", "fcc", a=4.05, cubic=True).repeat((2, 2, 12))
+    return coexistence_cell(crystal, EMT, 800.0, melt_factor=3.0, equilibrate_steps=300, melt_steps=600,
+                            settle_steps=400)
 
 
-def test_the_fit_finds_the_crossing_and_its_error_scales_with_the_noise():
-    temperatures = np.array([800.0, 850.0, 900.0, 950.0, 1000.0, 1050.0])
-    exact = [_drift(t, 2e-5 * (t - 933.0)) for t in temperatures]
-    assert melting_point(exact).temperature_K == pytest.approx(933.0, abs=1e-6)
-    rng = np.random.default_rng(0)
-    estimates, errors = [], []
-    for _ in range(200):
-        noisy = [_drift(t, 2e-5 * (t - 933.0) + rng.normal(0, 2e-4), 2e-4) for t in temperatures]
-        found = melting_point(noisy)
-        estimates.append(found.temperature_K)
-        errors.append(found.error_K)
-    # the quoted 1σ matches the scatter of the estimates over repeated noisy data (within 25 %)
-    assert np.std(estimates) == pytest.approx(np.mean(errors), rel=0.25)
-    assert abs(np.mean(estimates) - 933.0) < 3 * np.std(estimates) / np.sqrt(200)
-
-
-def test_drifts_that_do_not_bracket_the_melting_point_are_refused():
-    with pytest.raises(ValueError, match="add some above 1000 K"):
-        melting_point([_drift(t, -1e-3) for t in (800.0, 900.0, 1000.0)])
-    with pytest.raises(ValueError, match="at least three"):
-        melting_point([_drift(800.0, -1e-3), _drift(1000.0, 1e-3)])
-
-
-def test_a_small_emt_al_cell_melts_when_hot_and_freezes_when_cold():
-    crystal = bulk("Al", "fcc", a=4.05, cubic=True).repeat((2, 2, 5))            # 80 atoms
+def test_the_two_phase_cell_is_crystal_below_and_liquid_above(two_phase):
     with pytest.raises(ValueError, match="elongate"):
         coexistence_cell(bulk("Al", "fcc", a=4.05, cubic=True).repeat(2), EMT, 900.0)
-    two_phase = coexistence_cell(crystal, EMT, 900.0, equilibrate_steps=100, melt_steps=1000, settle_steps=50)
-    assert len(two_phase) == 80 and two_phase.constraints == []
-    lower, upper = half_order(two_phase, two_phase.cell[0, 0] / 2)
-    assert lower > 0.3 and upper < 0.2                                         # crystal below, liquid above
-    assert half_order(crystal, 4.05) == pytest.approx((1.0, 1.0))
-    hot = energy_drift(two_phase, EMT, 2000.0, steps=300)
-    cold = energy_drift(two_phase, EMT, 300.0, steps=300)
-    assert hot.slope_ev_per_atom_ps > 0 > cold.slope_ev_per_atom_ps
-    assert len(hot.energy_per_atom) == len(hot.time_ps) == 31       # steps 0, 10, ..., 300
-    assert np.isnan(hot.max_grade)                                      # not monitored
-    # production runs of an MTP watch the extrapolation grade and stop above gamma_break
-    assert energy_drift(two_phase, EMT, 900.0, steps=100, grade_model=_ConstantGrade(1.5)).max_grade == 1.5
+    assert len(two_phase) == 192 and two_phase.constraints == []
+    assert two_phase.info["lattice_constant"] == pytest.approx(two_phase.cell[0, 0] / 2)
+    lower, upper = half_order(two_phase, two_phase.info["lattice_constant"])
+    assert lower > 0.3 and upper < 0.2
+    assert half_order(bulk("Al", "fcc", a=4.05, cubic=True).repeat((2, 2, 12)), 4.05) == pytest.approx((1.0, 1.0))
+
+
+def test_a_constant_enthalpy_run_keeps_its_energy_and_both_phases(two_phase):
+    run = coexistence_run(two_phase, EMT, steps=1500, block_ps=0.5)
+    assert len(run.temperatures_K) == len(run.time_ps) == len(run.total_energy_per_atom) == 151
+    assert run.start_K == pytest.approx(two_phase.get_temperature())
+    # no thermostat: the total energy changes only by the barostat's work and the integrator's error
+    assert np.ptp(run.total_energy_per_atom) < 2e-3                                   # eV/atom, over 3 ps
+    assert 600 < run.temperature_K < 1100 and 0 < run.error_K < 50
+    kept = run.temperatures_K[75:]
+    assert run.temperature_K == pytest.approx(kept.mean())
+    assert np.isnan(run.max_grade)                                                     # not monitored
+    assert run.final_order[0] > 0.2 > run.final_order[1]
+
+
+def test_a_run_that_melts_its_crystal_is_refused(two_phase):
+    hot = two_phase.copy()
+    hot.set_momenta(hot.get_momenta() * np.sqrt(3.0))                                  # ~2700 K: the crystal melts
+    with pytest.raises(RuntimeError, match="a phase was consumed"):
+        coexistence_run(hot, EMT, steps=600, block_ps=0.2)
+
+
+def test_production_runs_of_an_mtp_watch_the_grade(two_phase):
+    assert coexistence_run(two_phase, EMT, steps=100, block_ps=0.02, grade_model=_ConstantGrade(1.5)).max_grade == 1.5
     with pytest.raises(ExtrapolationBreak, match="> gamma_break = 5"):
-        energy_drift(two_phase, EMT, 900.0, steps=100, grade_model=_ConstantGrade(7.0))
+        coexistence_run(two_phase, EMT, steps=100, block_ps=0.02, grade_model=_ConstantGrade(7.0))
+
+
+def _run(temperature, error):
+    return CoexistenceRun(temperature, error, temperature, np.zeros(1), np.zeros(1), np.zeros(1), (0.5, 0.0))
+
+
+def test_the_combined_error_grows_with_the_disagreement_of_the_runs():
+    agreeing = melting_point([_run(900.0, 3.0), _run(900.0, 4.0)])
+    assert agreeing.temperature_K == 900.0 and agreeing.error_K == pytest.approx(2.5)     # sqrt(9 + 16) / 2
+    apart = melting_point([_run(880.0, 3.0), _run(920.0, 4.0)])
+    assert apart.temperature_K == 900.0
+    assert apart.error_K == pytest.approx(np.sqrt(2.5**2 + 800.0 / 2))                   # s² = 800 K²
+    with pytest.raises(ValueError, match="at least two runs"):
+        melting_point([_run(900.0, 3.0)])
 
 
 class _ConstantGrade:
