@@ -68,17 +68,22 @@ def _dynamics(atoms: Atoms, temperature_K: float, timestep_fs: float, bulk_modul
 
 
 def half_order(atoms: Atoms, lattice_constant: float) -> tuple[float, float]:
-    r"""Crystalline order of the lower and upper half (along z) of a cubic-fcc-based cell: the structure factor
-    :math:`|\langle e^{i\mathbf G\cdot\mathbf r}\rangle|^2` at the (200) reflections along x and y,
-    :math:`G = 4\pi/a`, averaged over the two. 1 for a perfect crystal, less with thermal motion (about 0.5 for Al near
-    its melting point), of order 1/N for a liquid."""
+    r"""Crystalline order of the lower and upper half (along z) of a cubic-fcc-based cell: the amplitude of the
+    structure factor, :math:`|\langle e^{i\mathbf G\cdot\mathbf r}\rangle|`, at the (200) reflections along x and y,
+    :math:`G = 4\pi/a`, averaged over the two. 1 for a perfect crystal, less with thermal motion (about 0.7 for Al near
+    its melting point), of order :math:`1/\sqrt{N}` for a liquid of :math:`N` atoms; for a half that is part crystal,
+    part liquid, proportional to the crystalline fraction."""
     fraction = atoms.get_scaled_positions()[:, 2] % 1.0
     g = 4 * np.pi / lattice_constant
     values = []
     for half in (fraction < 0.5, fraction >= 0.5):
         r = atoms.positions[half]
-        values.append(float(np.mean([abs(np.exp(1j * g * r[:, axis]).mean()) ** 2 for axis in (0, 1)])))
+        values.append(float(np.mean([abs(np.exp(1j * g * r[:, axis]).mean()) for axis in (0, 1)])))
     return values[0], values[1]
+
+
+def _two_phases(order: tuple[float, float], crystal_min: float, liquid_max: float) -> bool:
+    return order[0] >= crystal_min and order[1] <= liquid_max
 
 
 def _lateral_lattice_constant(atoms: Atoms, crystal: Atoms) -> float:
@@ -117,9 +122,9 @@ def coexistence_cell(crystal: Atoms, calculator, temperature_K: float, *, melt_f
     _dynamics(atoms, temperature_K, timestep_fs, bulk_modulus_GPa, mask=(0, 0, 1)).run(settle_steps)
     atoms.info["lattice_constant"] = _lateral_lattice_constant(atoms, crystal)
     lower, upper = half_order(atoms, atoms.info["lattice_constant"])
-    if upper > 0.2 or lower < 0.2:
+    if not _two_phases((lower, upper), 0.4, 0.35):
         raise RuntimeError(f"not two phases: crystalline order {lower:.2f} below, {upper:.2f} above (a crystal near "
-                           f"its melting point gives about 0.5, a liquid about 0.01); raise melt_factor or melt_steps")
+                           f"its melting point gives about 0.7, a liquid about 0.1); raise melt_factor or melt_steps")
     return atoms
 
 
@@ -139,6 +144,14 @@ class CoexistenceRun:
     final_order: tuple[float, float]
     max_grade: float = float("nan")
 
+    def block_means(self, block_ps: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        """``(time_ps, temperature_K)``: the temperature averaged over successive blocks of ``block_ps``, at their
+        midpoints (the samples of an incomplete last block are left out)."""
+        per_block = max(int(round(block_ps / (self.time_ps[1] - self.time_ps[0]))), 1)
+        whole = len(self.temperatures_K) // per_block * per_block
+        means = self.temperatures_K[:whole].reshape(-1, per_block).mean(axis=1)
+        return (np.arange(len(means)) + 0.5) * per_block * (self.time_ps[1] - self.time_ps[0]), means
+
 
 def coexistence_run(two_phase: Atoms, calculator, *, steps: int = 10000, timestep_fs: float = 2.0,
                     sample_every: int = 10, keep_fraction: float = 0.5, block_ps: float = 1.0,
@@ -148,14 +161,17 @@ def coexistence_run(two_phase: Atoms, calculator, *, steps: int = 10000, timeste
     along z, and average its temperature over the last ``keep_fraction`` of the run. The standard error is that of
     the means of blocks of ``block_ps`` (successive samples are correlated; blocks of 1 ps are longer than the
     correlation time of the temperature, though not of the slow relaxation to :math:`T_m`, which is why runs from
-    different starting temperatures are compared). Raises if a phase was consumed (:func:`half_order` of the lower half below 0.2 or
-    of the upper half above it): the run started too far from :math:`T_m`.
+    different starting temperatures are compared). Raises if a phase was consumed (:func:`half_order` of the lower
+    half below 0.15: about a fifth of it still crystal; or of the upper half above 0.5: most of it crystallized): the run started too far from :math:`T_m`.
 
     With ``grade_model`` (an :class:`~matsci_ml.active_learning.grade.ActiveSet` of the MTP in ``calculator``), the
     extrapolation grade is checked every ``grade_every`` steps and the run stops with
     :class:`~matsci_ml.active_learning.exploration.ExtrapolationBreak` above ``gamma_break`` (mlip-2's production
     setting: select and break both at 5, no learning); ``max_grade`` records the largest grade seen.
     """
+    if "lattice_constant" not in two_phase.info:
+        raise ValueError("two_phase lacks info['lattice_constant'] (Å), which the order of each half needs: build it "
+                         "with coexistence_cell")
     atoms = two_phase.copy()
     atoms.calc = fresh_calculator(calculator)
     dynamics = _dynamics(atoms, 0.0, timestep_fs, bulk_modulus_GPa, mask=(0, 0, 1), thermostat=False)
@@ -180,8 +196,8 @@ def coexistence_run(two_phase: Atoms, calculator, *, steps: int = 10000, timeste
     blocks = kept[: len(kept) // per_block * per_block].reshape(-1, per_block).mean(axis=1)
     if len(blocks) < 3:
         raise ValueError(f"the kept part of the run holds {len(blocks)} blocks of {block_ps} ps; run longer")
-    order = half_order(atoms, two_phase.info.get("lattice_constant", atoms.cell[0, 0] / 3))
-    if order[0] < 0.2 or order[1] > 0.2:
+    order = half_order(atoms, two_phase.info["lattice_constant"])
+    if not _two_phases(order, 0.15, 0.5):                 # less than ~1/5 of the lower half crystal, or of the upper liquid
         raise RuntimeError(f"a phase was consumed (crystalline order {order[0]:.2f} below, {order[1]:.2f} above): "
                            f"the run started at {temperature[0]:.0f} K and ended at {kept[-per_block:].mean():.0f} K; "
                            f"start nearer the melting point (from above: a liquid undercooled by a few tens of K "
@@ -254,5 +270,6 @@ def load_al_melting(path=AL_MELTING_RESULTS) -> dict:
     return json.loads(path.read_text())
 
 
-__all__ = ["AL_MELTING_RESULTS", "CoexistenceRun", "MeltingPoint", "coexistence_cell", "coexistence_run", "half_order", "load_al_melting", "melting_point",
+__all__ = ["AL_MELTING_RESULTS", "CoexistenceRun", "MeltingPoint", "coexistence_cell", "coexistence_run", "half_order",
+           "load_al_melting", "melting_point",
            "melting_scenarios", "plot_coexistence"]
