@@ -46,3 +46,38 @@ def test_expt_gap_values_are_physical():
 def test_unknown_task_is_rejected():
     with pytest.raises(ValueError, match="Unknown Matbench task 'matbench_foo'"):
         load_matbench("matbench_foo")
+
+
+def test_all_thirteen_tasks_are_known_and_the_uncatalogued_ones_say_where_to_get_them(tmp_path):
+    from matsci_ml.data.matbench import TASKS, course_tasks
+
+    assert len(TASKS) == 13 and set(course_tasks()) < set(TASKS)
+    assert TASKS["matbench_steels"] == ("yield strength", "regression")
+    assert TASKS["matbench_mp_is_metal"] == ("is_metal", "classification")
+    with pytest.raises(ValueError, match="matbench_steels.json.gz yourself and pass path="):
+        load_matbench("matbench_steels")
+    with pytest.raises(FileNotFoundError, match="no Matbench file"):
+        load_matbench("matbench_steels", path=tmp_path / "matbench_steels.json.gz")
+
+
+def test_a_task_loads_from_a_file_of_your_own(tmp_path):
+    """path=: any file, read as it is; a copy that is not the official file is read with a warning, a file of
+    another task is refused by its columns."""
+    import shutil
+    import warnings
+
+    from matsci_ml.data import get_dataset
+
+    mirror = get_dataset("matbench_expt_gap").local_path()
+    own = tmp_path / "downloads" / "gap.json.gz"
+    own.parent.mkdir()
+    shutil.copy(mirror, own)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                        # the mirror copy is the official file: no warning
+        frame = load_matbench("matbench_expt_gap", path=own)
+    assert len(frame) == 4604 and frame.equals(load_matbench("matbench_expt_gap"))
+    glass = get_dataset("matbench_glass").local_path()         # a re-serialised mirror copy: warned, then read
+    with pytest.warns(UserWarning, match="not byte-identical"):
+        assert len(load_matbench("matbench_glass", path=glass)) == 5680
+    with pytest.raises(ValueError, match="not matbench_steels's target 'yield strength'"), pytest.warns(UserWarning):
+        load_matbench("matbench_steels", path=own)

@@ -27,7 +27,7 @@ from sklearn.metrics import (
 )
 from tqdm.auto import tqdm
 
-from matsci_ml.data.matbench import TASKS, matbench_folds
+from matsci_ml.data.matbench import TASK_TYPES, TASKS, official_folds
 
 
 def regression_scores(y_true, y_pred) -> dict[str, float]:
@@ -78,9 +78,11 @@ class MatbenchResult:
                           for m in self.fold_scores}, name=self.model_name)
 
 
-def evaluate_matbench(model, X, frame: pd.DataFrame, task: str, *, name: str | None = None,
-                      keep_models: bool = False, progress: bool = True) -> MatbenchResult:
-    """Fit and score ``model`` on the official folds of Matbench ``task``.
+def evaluate_matbench(model, X, frame: pd.DataFrame | None = None, task: str | None = None, *, y=None,
+                      task_type: str | None = None, name: str | None = None, keep_models: bool = False,
+                      progress: bool = True) -> MatbenchResult:
+    """Fit and score ``model`` on the official folds of Matbench ``task``, or on your own data ``(X, y, task_type)``
+    split by Matbench's fold recipe (:func:`~matsci_ml.data.matbench.official_folds`).
 
     Parameters
     ----------
@@ -89,18 +91,28 @@ def evaluate_matbench(model, X, frame: pd.DataFrame, task: str, *, name: str | N
     X : array-like, shape (n_samples, n_features), or a sequence of objects
         Features of ``frame``'s rows, in the same order; or one object per row (pymatgen ``Structure``, crystal
         graph) for a model that takes them, such as :class:`~matsci_ml.graph_network.CrystalGraphRegressor`.
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame, optional
         The task as returned by :func:`matsci_ml.data.load_matbench`.
-    task : str
-        Matbench task name.
+    task : str, optional
+        Matbench task name (any of the 13 of Matbench v0.1).
+    y, task_type : array-like and ``"regression"`` or ``"classification"``, optional
+        Your own targets instead of ``frame`` and ``task``.
     """
-    target, kind = TASKS[task]
+    if (frame is None) != (task is None) or (frame is None) == (y is None) or (y is None) != (task_type is None):
+        raise ValueError("give either frame and task (a Matbench task) or y and task_type (your own data)")
+    if frame is not None:
+        target, kind = TASKS[task]
+        y = frame[target].to_numpy()
+    else:
+        kind, task = task_type, "own data"
+        y = np.asarray(y)
+        if kind not in TASK_TYPES:
+            raise ValueError(f"task_type must be one of {TASK_TYPES}, not {kind!r}")
     if kind == "classification" and not is_classifier(model):
         raise ValueError(f"{task} is a classification task; pass a classifier, not {type(model).__name__}.")
     if kind == "regression" and is_classifier(model):
         raise ValueError(f"{task} is a regression task; pass a regressor, not {type(model).__name__}.")
     X = _rows(X)
-    y = frame[target].to_numpy()
     if kind == "classification":
         y = y.astype(int)
     if len(X) != len(y):
@@ -108,7 +120,7 @@ def evaluate_matbench(model, X, frame: pd.DataFrame, task: str, *, name: str | N
     predictions = np.zeros(len(y))
     test_rows, train_rows, fitted = [], [], []
     start = time.perf_counter()
-    folds = list(matbench_folds(task, frame))
+    folds = list(official_folds(y, kind))
     for train, test in tqdm(folds, desc=name or type(model).__name__, disable=not progress, leave=True):
         estimator = clone(model).fit(X[train], y[train])
         if kind == "classification":

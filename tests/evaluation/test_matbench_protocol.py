@@ -100,3 +100,23 @@ def test_a_model_of_structures_gets_one_structure_per_row():
                                keep_models=True)
     assert result.predictions.shape == (636,) and len(result.fitted) == 5
     assert max(max(m.sizes_) for m in result.fitted) == max(len(s) for s in frame["structure"])
+
+
+def test_own_data_gets_the_official_fold_recipe():
+    """(X, y, task_type) instead of a task: on expt_gap's targets the folds, and so Dummy's published per-fold MAE,
+    are the official ones; the arguments must be one pair or the other."""
+    y = load_matbench("matbench_expt_gap")["gap expt"].to_numpy()
+    result = evaluate_matbench(DummyRegressor(), np.zeros((len(y), 1)), y=y, task_type="regression", progress=False)
+    np.testing.assert_allclose(result.fold_scores["mae"][:4],
+                               [1.09646800468, 1.19221192656, 1.15268817052, 1.1445202552], rtol=1e-10)
+    assert result.task == "own data"
+    labels = load_matbench("matbench_expt_is_metal")["is_metal"].to_numpy()
+    by_task = evaluate_matbench(DummyClassifier(strategy="prior"), np.zeros((len(labels), 1)),
+                                load_matbench("matbench_expt_is_metal"), "matbench_expt_is_metal", progress=False)
+    own = evaluate_matbench(DummyClassifier(strategy="prior"), np.zeros((len(labels), 1)), y=labels,
+                            task_type="classification", progress=False)
+    np.testing.assert_array_equal(by_task.predictions, own.predictions)
+    with pytest.raises(ValueError, match="either frame and task .* or y and task_type"):
+        evaluate_matbench(DummyRegressor(), np.zeros((len(y), 1)), y=y, progress=False)
+    with pytest.raises(ValueError, match="task_type must be one of"):
+        evaluate_matbench(DummyRegressor(), np.zeros((len(y), 1)), y=y, task_type="ranking", progress=False)
