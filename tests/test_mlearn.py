@@ -45,3 +45,21 @@ def test_bad_element_and_split():
         load_mlearn("Cu")
     with pytest.raises(ValueError, match="Unknown mlearn split 'validation'"):
         load_mlearn("Mo", "validation")
+
+
+def test_any_mlearn_file_loads_from_a_path(tmp_path):
+    from matsci_ml.data import get_dataset
+
+    mo = get_dataset("mlearn_Mo_test").local_path()
+    frames = load_mlearn(path=mo, element="Mo")
+    reference = load_mlearn("Mo", "test")
+    assert len(frames) == len(reference) == 23
+    assert all(a.get_potential_energy() == b.get_potential_energy() and np.array_equal(a.get_forces(), b.get_forces())
+               and np.array_equal(a.get_stress(), b.get_stress()) for a, b in zip(frames, reference))
+    with pytest.raises(ValueError, match="holds Mo, not only Cu"):
+        load_mlearn(path=mo, element="Cu")
+    (tmp_path / "other.json").write_text('{"not": "a list"}')
+    with pytest.raises(ValueError, match="not in mlearn's format"):
+        load_mlearn(path=tmp_path / "other.json")
+    with pytest.raises(FileNotFoundError, match="no mlearn file"):
+        load_mlearn(path=tmp_path / "missing.json")

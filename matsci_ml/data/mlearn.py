@@ -38,15 +38,21 @@ def vasp_kbar_to_ase_stress(virial_kbar: np.ndarray) -> np.ndarray:
     return -KBAR_TO_EV_PER_A3 * virial_kbar[_VASP_TO_ASE_VOIGT]
 
 
-def load_mlearn(element: str, split: str = "training", root: Path | None = None) -> list[Atoms]:
+def load_mlearn(element: str | None = None, split: str = "training", root: Path | None = None, *,
+                path: Path | str | None = None) -> list[Atoms]:
     """Load one mlearn set as a list of ASE ``Atoms`` with energies, forces and stresses attached.
 
     Parameters
     ----------
-    element : {"Mo", "Si", "Ge", "Li"}
+    element : {"Mo", "Si", "Ge", "Li"}, or any element with ``path``
+        The course's catalogue holds these four; with ``path``, ``element`` (optional) is checked against the
+        structures (mlearn also has Cu and Ni).
     split : {"training", "test"}
     root : Path, optional
         Data folder (default ``$MATSCI_ML_DATA``).
+    path : Path or str, optional
+        Any mlearn-format JSON file (a list of records with ``structure`` and ``outputs``: ``energy`` in eV,
+        ``forces`` in eV/Å, ``virial_stress`` in kBar in VASP's order), read as it is, instead of the catalogue's.
 
     Returns
     -------
@@ -61,14 +67,35 @@ def load_mlearn(element: str, split: str = "training", root: Path | None = None)
     >>> len(frames)
     23
     """
+    if path is not None:
+        frames = _read_records(Path(path))
+        if element is not None:
+            others = sorted({s for atoms in frames for s in atoms.get_chemical_symbols()} - {element})
+            if others:
+                raise ValueError(f"{path} holds {', '.join(others)}, not only {element}: wrong file or element?")
+        return frames
     if element not in MLEARN_ELEMENTS:
-        raise ValueError(f"Unknown mlearn element {element!r}; choose one of {', '.join(MLEARN_ELEMENTS)}.")
+        raise ValueError(f"Unknown mlearn element {element!r}; the course's catalogue has "
+                         f"{', '.join(MLEARN_ELEMENTS)}; for another mlearn file pass path=...")
     if split not in MLEARN_SPLITS:
         raise ValueError(f"Unknown mlearn split {split!r}; choose 'training' or 'test'.")
-    path, _ = verified_path(f"mlearn_{element}_{split}", root)
+    verified, _ = verified_path(f"mlearn_{element}_{split}", root)
+    return _read_records(verified)
+
+
+def _read_records(path: Path) -> list[Atoms]:
+    if not path.is_file():
+        raise FileNotFoundError(f"no mlearn file at {path}")
+    try:
+        records = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not JSON ({error}); mlearn files are JSON lists of records") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) and {"structure", "outputs"} <= set(r)
+                                                 for r in records):
+        raise ValueError(f"{path} is not in mlearn's format: a JSON list of records with 'structure' and 'outputs'")
     adaptor = AseAtomsAdaptor()
     frames = []
-    for record in json.loads(path.read_text()):
+    for record in records:
         atoms = adaptor.get_atoms(Structure.from_dict(record["structure"]))
         outputs = record["outputs"]
         atoms.calc = SinglePointCalculator(

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from ase import Atoms
+from ase.calculators.calculator import PropertyNotImplementedError
 from scipy.optimize import minimize
 
 from matsci_ml.atomistic.estimators import PotentialTrainerMixin
@@ -88,7 +89,13 @@ class Dataset:
             parts["first"].append(first)
             parts["neighbours"].append(neighbours)
             parts["vectors"].append(vectors)
-            parts["forces"].append(atoms.get_forces())
+            try:
+                parts["forces"].append(atoms.get_forces())
+            except PropertyNotImplementedError:
+                hint = (": its forces are in atoms.arrays, where ASE's extxyz reader leaves a column not named "
+                        "'forces'; read the file with matsci_ml.data.load_extxyz"
+                        if set(atoms.arrays) & {"force", "Forces", "dft_forces", "dft_force"} else "")
+                raise ValueError(f"configuration {index} has an energy but no forces attached{hint}") from None
             energy.append(atoms.get_potential_energy())
             n_atoms.append(len(atoms))
             n_pairs.append(len(neighbours))
