@@ -104,7 +104,8 @@ class MTPLearner:
 
     def train(self, training, previous: dict | None) -> tuple[dict, dict]:
         initial = self._potential(previous) if (self.warm_start and previous is not None) else None
-        fit = MTPTrainer(**self.trainer, seed=self.seed, progress=False).fit(training, initial=initial)
+        fit = MTPTrainer(**{"warn_unconverged": False, **self.trainer}, seed=self.seed, progress=False).fit(
+            training, initial=initial)
         state = {"species": list(fit.potential_.species), "parameters": fit.potential_.parameters.tolist()}
         return state, {"train_time_s": fit.fit_time_s_, "train_errors": fit.train_errors_}
 

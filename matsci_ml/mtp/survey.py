@@ -39,7 +39,8 @@ def level_survey(training, test, levels, *, trained: dict | None = None, seed: i
     """
     potentials = dict(trained or {})
     for level in levels:
-        potentials[level] = MTPTrainer(level=level, seed=seed, progress=False, **trainer_options).fit(training).potential_
+        trainer = MTPTrainer(level=level, seed=seed, progress=False, **{"warn_unconverged": False, **trainer_options})
+        potentials[level] = trainer.fit(training).potential_
     rows = {}
     for level, potential in sorted(potentials.items()):
         test_errors = errors(potential, Dataset.from_frames(test, potential))
