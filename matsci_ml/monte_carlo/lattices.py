@@ -26,6 +26,7 @@ class NeighbourTable:
     neighbours: np.ndarray   # (n_sites, z) int32
     vectors: np.ndarray     # (n_sites, z, 3) float64, A
     jump: float             # nearest-neighbour distance, A
+    positions: np.ndarray | None = None   # (n_sites, 3) float64, site positions in units of the lattice constant
 
     def __post_init__(self) -> None:
         """Check the table once and make it read-only: the kinetic kernels index it without bounds checks."""
@@ -38,7 +39,13 @@ class NeighbourTable:
             raise ValueError(f"neighbours refers to sites outside 0..{len(neighbours) - 1}")
         if not np.isfinite(vectors).all():
             raise ValueError("the bond vectors hold NaN or infinite values")
-        for name, array in (("neighbours", neighbours), ("vectors", vectors)):
+        arrays = [("neighbours", neighbours), ("vectors", vectors)]
+        if self.positions is not None:
+            positions = np.ascontiguousarray(self.positions, dtype=np.float64)
+            if positions.shape != (len(neighbours), 3):
+                raise ValueError(f"positions must be (n_sites, 3) = ({len(neighbours)}, 3), got {positions.shape}")
+            arrays.append(("positions", positions))
+        for name, array in arrays:
             array.setflags(write=False)
             object.__setattr__(self, name, array)
 
@@ -49,6 +56,15 @@ class NeighbourTable:
     @property
     def coordination(self) -> int:
         return self.neighbours.shape[1]
+
+    def sublattices(self) -> np.ndarray:
+        """Sublattice of every site (fcc: 0..3, bcc: 0..1), from the site positions; see
+        :func:`~matsci_ml.monte_carlo.order_parameters.sublattice_indices`."""
+        from matsci_ml.monte_carlo.order_parameters import sublattice_indices
+
+        if self.positions is None:
+            raise ValueError("this table was built without site positions; build it with neighbour_table(name, repeat)")
+        return sublattice_indices(self.positions, self.name, lattice_constant=1.0, origin=np.zeros(3))
 
 
 def _unit_cell(name: str) -> tuple[Atoms, float, tuple[int, int, int]]:
@@ -74,7 +90,9 @@ def neighbour_table(name: str, repeat: int) -> NeighbourTable:
 
     The bond vectors of each basis site are read off a small 3-cell supercell with ASE's neighbour
     list, then mapped onto the big cell through wrapped fractional coordinates (O(N), fast for the
-    ~10^4-site cells that converge a correlation factor).
+    ~10^4-site cells that converge a correlation factor). The sites are those of
+    ``ase.build.bulk(..., a=1, cubic=True).repeat(repeat)``, in that order; ``positions`` holds them, so
+    ``table.sublattices()`` and :mod:`~matsci_ml.monte_carlo.order_parameters` need not rely on the order.
     """
     if repeat < 3:
         raise ValueError(f"repeat must be at least 3 so that neighbours are distinct sites, got {repeat}")
@@ -102,4 +120,4 @@ def neighbour_table(name: str, repeat: int) -> NeighbourTable:
     index = {tuple(k): i for i, k in enumerate(site_keys)}
     target_keys = keys((positions[:, None, :] + site_vectors).reshape(-1, 3))
     neighbours = np.array([index[tuple(k)] for k in target_keys], dtype=np.int32).reshape(n_sites, z)
-    return NeighbourTable(name, dimension, neighbours, site_vectors, float(jump))
+    return NeighbourTable(name, dimension, neighbours, site_vectors, float(jump), positions)

@@ -41,8 +41,18 @@ def _flip_energy_change(spins, site, tables):
     return -2.0 * spins[site] * local_field(spins, site, tables)
 
 
+@njit(cache=True, inline="always")
+def _record(spins, sweep, record_every, records):
+    """Store the configuration after sweep ``sweep`` (0-based) if it is a multiple of ``record_every``."""
+    if record_every > 0 and (sweep + 1) % record_every == 0:
+        row = (sweep + 1) // record_every - 1
+        for i in range(records.shape[1]):
+            records[row, i] = spins[i]
+
+
 @njit(cache=True)
-def _metropolis_flip_kernel(spins, tables, beta, dmu, n_sweeps, seed, energy, energies, magnetizations):
+def _metropolis_flip_kernel(spins, tables, beta, dmu, n_sweeps, seed, energy, energies, magnetizations,
+                            record_every, records):
     np.random.seed(seed)
     n_sites = spins.shape[0] - 1    # the last entry is the +1 sentinel
     accepted = 0
@@ -62,12 +72,13 @@ def _metropolis_flip_kernel(spins, tables, beta, dmu, n_sweeps, seed, energy, en
                 accepted += 1
         energies[sweep] = energy
         magnetizations[sweep] = total_spin / n_sites
+        _record(spins, sweep, record_every, records)
     return energy, accepted
 
 
 @njit(cache=True)
 def _metropolis_swap_kernel(spins, tables, beta, n_sweeps, seed, energy, energies,
-                            plus_sites, minus_sites):
+                            plus_sites, minus_sites, record_every, records):
     # plus_sites / minus_sites list the sites holding +1 / -1; a swap exchanges one of each, so
     # the composition is fixed. Energy change of a swap = flip i, then flip j in the new state.
     np.random.seed(seed)
@@ -90,6 +101,7 @@ def _metropolis_swap_kernel(spins, tables, beta, n_sweeps, seed, energy, energie
             else:
                 spins[i] = -spins[i]
         energies[sweep] = energy
+        _record(spins, sweep, record_every, records)
     return energy, accepted
 
 
@@ -107,16 +119,39 @@ class MetropolisRun:
         Final configuration.
     acceptance : float
         Fraction of accepted flips.
+    configurations : ndarray of int8, shape (n_sweeps // record_every, n_sites)
+        The configuration after sweeps ``record_every``, ``2 record_every``, ... (empty unless the run
+        was asked to record); :attr:`recorded_sweeps` gives their sweep numbers.
+    record_every : int
+        0 when nothing was recorded.
     """
 
     energies: np.ndarray
     magnetizations: np.ndarray
     spins: np.ndarray
     acceptance: float
+    configurations: np.ndarray | None = None
+    record_every: int = 0
+
+    @property
+    def recorded_sweeps(self) -> np.ndarray:
+        """Sweep number (1-based) of each recorded configuration."""
+        n = 0 if self.configurations is None else len(self.configurations)
+        return self.record_every * np.arange(1, n + 1)
+
+    def observe(self, observable) -> np.ndarray:
+        """``observable(configuration)`` on every recorded configuration, as an array (one row per record).
+
+        Any function of one ±1 configuration works, e.g.
+        ``lambda s: order_parameter(s, sublattices, "L1_0")`` or ``lambda s: warren_cowley(s, neighbours)``.
+        """
+        if not self.record_every:
+            raise ValueError("this run recorded no configurations: run it with record_every=k (every k sweeps)")
+        return np.array([observable(configuration) for configuration in self.configurations])
 
 
 def metropolis_flips(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_sweeps: int,
-                     seed: int = 0, dmu: float = 0.0) -> MetropolisRun:
+                     seed: int = 0, dmu: float = 0.0, record_every: int = 0) -> MetropolisRun:
     """Single-site flips: the (semi-grand-)canonical ensemble at temperature ``kT`` and ``dmu``.
 
     With ``dmu`` = 0 this samples :math:`e^{-\beta E}` (the Ising model in zero field). Otherwise it
@@ -137,21 +172,26 @@ def metropolis_flips(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
         Seed of the random-number stream: the same seed gives the same run.
     dmu : float
         :math:`\Delta\mu = \mu_+ - \mu_-` (energy units of the Hamiltonian).
+    record_every : int
+        Keep the configuration every ``record_every`` sweeps in ``configurations`` (0: only the final
+        one). Memory: ``n_sweeps // record_every * n_sites`` bytes. Recording does not change the run.
     """
     spins = _check_run(hamiltonian, spins, kT, n_sweeps)
     check_finite("dmu", dmu)
     seed = check_seed(seed)
+    records = _records(record_every, n_sweeps, hamiltonian.n_sites)
     energies = np.empty(n_sweeps)
     magnetizations = np.empty(n_sweeps)
     work = _working_copy(spins)
     _, accepted = _metropolis_flip_kernel(work, hamiltonian.tables(), 1.0 / kT, float(dmu), n_sweeps, seed,
-                                          hamiltonian.energy(spins), energies, magnetizations)
+                                          hamiltonian.energy(spins), energies, magnetizations, record_every, records)
     spins = work[:-1].astype(np.int8)
-    return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites))
+    return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites), records,
+                         record_every)
 
 
 def metropolis_swaps(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_sweeps: int,
-                     seed: int = 0) -> MetropolisRun:
+                     seed: int = 0, record_every: int = 0) -> MetropolisRun:
     """Canonical Monte Carlo: swap a random +1 site with a random -1 site (composition fixed).
 
     Parameters are those of :func:`metropolis_flips`; the starting configuration sets the composition
@@ -159,6 +199,7 @@ def metropolis_swaps(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
     """
     spins = _check_run(hamiltonian, spins, kT, n_sweeps)
     seed = check_seed(seed)
+    records = _records(record_every, n_sweeps, hamiltonian.n_sites)
     plus_sites = np.flatnonzero(spins == 1).astype(np.int64)
     minus_sites = np.flatnonzero(spins == -1).astype(np.int64)
     if len(plus_sites) == 0 or len(minus_sites) == 0:
@@ -166,10 +207,22 @@ def metropolis_swaps(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
     energies = np.empty(n_sweeps)
     work = _working_copy(spins)
     _, accepted = _metropolis_swap_kernel(work, hamiltonian.tables(), 1.0 / kT, n_sweeps, seed,
-                                          hamiltonian.energy(spins), energies, plus_sites, minus_sites)
+                                          hamiltonian.energy(spins), energies, plus_sites, minus_sites, record_every,
+                                          records)
     spins = work[:-1].astype(np.int8)
     magnetizations = np.full(n_sweeps, spins.mean())
-    return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites))
+    return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites), records,
+                         record_every)
+
+
+def _records(record_every, n_sweeps: int, n_sites: int) -> np.ndarray:
+    """The (n_sweeps // record_every, n_sites) int8 array the kernels fill (empty when not recording)."""
+    if isinstance(record_every, bool) or not isinstance(record_every, (int, np.integer)) or record_every < 0:
+        raise ValueError(f"record_every must be a whole number of sweeps >= 0 (0: record nothing), got {record_every!r}")
+    n_records = n_sweeps // record_every if record_every else 0
+    if record_every and n_records == 0:
+        raise ValueError(f"record_every = {record_every} is longer than the run ({n_sweeps} sweeps): nothing would be recorded")
+    return np.zeros((n_records, n_sites), dtype=np.int8)
 
 
 def _working_copy(spins: np.ndarray) -> np.ndarray:
