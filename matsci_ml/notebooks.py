@@ -75,6 +75,24 @@ def lesson_notebooks() -> list[Path]:
     return sorted(p for p in LESSONS_DIR.glob("*.ipynb") if not p.name.startswith("."))
 
 
+def markdown_page_notebook(path: Path):
+    """A notebook of a markdown page such as ``course/own-data.md``: each fenced ```` ```python ```` block a code cell,
+    the prose between them markdown cells (for running the page in JupyterLab, and for its test)."""
+    import re
+
+    cells, text = [], Path(path).read_text()
+    pieces = re.split(r"^```python[ \t]*\n(.*?)^```[ \t]*$", text, flags=re.M | re.S)
+    for k, piece in enumerate(pieces):
+        piece = piece.strip("\n")
+        if k % 2:
+            cells.append(nbformat.v4.new_code_cell(piece))
+        elif piece.strip():
+            cells.append(nbformat.v4.new_markdown_cell(piece))
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
 def run_notebook(path: Path, *, cell_timeout_s: int = 600, solutions: bool = False, workdir=None) -> NotebookRun:
     """Execute ``path`` top to bottom in a fresh kernel (outputs are not written back).
 

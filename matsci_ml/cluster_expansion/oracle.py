@@ -81,11 +81,31 @@ def _relaxed_energy(atoms: Atoms, relax: str, oracle) -> float:
     return relax_structure(atoms.copy(), fresh_calculator(oracle), mode=relax, fmax=0.005, steps=500).energy_per_atom
 
 
+#: atoms in the cubic cell of each parent lattice
+ATOMS_PER_CUBIC_CELL = {"fcc": 4, "bcc": 2, "sc": 1}
+
+
+def _lattice_constant_guess(element: str, lattice: str) -> float:
+    """Cubic lattice constant (A) of ``element`` on ``lattice``: ASE's reference value where ``lattice`` is the
+    element's own structure, else the one that keeps the volume per atom of its reference state (Cu on bcc,
+    Mo on fcc)."""
+    from ase.data import atomic_numbers, reference_states
+
+    if lattice not in ATOMS_PER_CUBIC_CELL:
+        raise ValueError(f"lattice must be one of {sorted(ATOMS_PER_CUBIC_CELL)}, got {lattice!r}")
+    state = reference_states[atomic_numbers[element]] or {}
+    if state.get("symmetry") == lattice:     # from the primitive cell, as the labels of the shipped cache were made
+        primitive_to_cubic = {"fcc": np.sqrt(2), "bcc": 2 / np.sqrt(3), "sc": 1.0}[lattice]
+        return float(bulk(element, lattice).cell.lengths()[0] * primitive_to_cubic)
+    reference = bulk(element)
+    return float((ATOMS_PER_CUBIC_CELL[lattice] * reference.get_volume() / len(reference)) ** (1 / 3))
+
+
 def pure_element_references(species, lattice: str = "fcc", oracle=EMT) -> dict:
     """Relaxed lattice constant (A) and energy per atom (eV) of each pure element on ``lattice``."""
     references = {}
     for element in species:
-        guess = bulk(element, lattice).cell.lengths()[0] * (np.sqrt(2) if lattice == "fcc" else 2 / np.sqrt(3))
+        guess = _lattice_constant_guess(element, lattice)
         atoms = bulk(element, lattice, a=guess)
         atoms.calc = fresh_calculator(oracle)
 

@@ -67,3 +67,16 @@ def test_cache_is_written_and_reused_and_corruption_is_reported(structures, tmp_
         label_structures(structures[:2], ("Cu", "Pt"), relax="partial")
     with pytest.raises(ValueError, match="Au"):
         label_structures([bulk("Au")], ("Cu", "Pt"))
+
+
+def test_references_on_a_lattice_other_than_the_elements_own():
+    """fcc elements on the bcc parent lattice (Cu-Pd B2, course/own-data.md): the guess keeps the volume per atom, the
+    relaxed bcc volume stays close to fcc's (EMT), and bcc lies above fcc in energy."""
+    fcc, bcc = pure_element_references(("Cu", "Pd")), pure_element_references(("Cu", "Pd"), "bcc")
+    for element in ("Cu", "Pd"):
+        volume_fcc = fcc[element]["lattice_constant"] ** 3 / 4
+        volume_bcc = bcc[element]["lattice_constant"] ** 3 / 2
+        assert volume_bcc == pytest.approx(volume_fcc, rel=0.03)
+        assert bcc[element]["energy_per_atom"] > fcc[element]["energy_per_atom"] + 0.01
+    with pytest.raises(ValueError, match="lattice must be one of"):
+        pure_element_references(("Cu",), "hcp")
