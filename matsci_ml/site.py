@@ -14,6 +14,7 @@ What the pages hold:
   no output (the solution's verdict would not belong under a scaffold); the quizzes' revealable solutions stay
   collapsed as in the notebook;
 - a link on each lesson opens it on Binder;
+- ``course/own-data.md`` (each block's tools on your own data) as a page of its own;
 - equations (MathJax 3) and the widgets' saved state (require.js, the Jupyter widgets HTML manager, and anywidget for
   the 3D views) are served from the site itself, installed by ``npm ci`` from ``site/package-lock.json``: no page
   asks a CDN for anything (checked in Chromium: no request leaves the site).
@@ -86,7 +87,9 @@ def _front_page(lessons: list[Path], repository: str) -> str:
             f"Each page shows a lesson as the course's test suite ran it; the implementation exercises show the "
             f"code you start from, not a solution. Run a lesson yourself on Binder (no install) or with "
             f"`make course`.\n\n| lesson | run it |\n|---|---|\n{links}\n\n"
-            f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{toc}\n```\n")
+            f"## After the course\n\n[Use it on your own data](own-data.md): each block's tools on a problem the "
+            f"lessons never touch (a table of your own, an alloy on another lattice, a new element for an MTP).\n\n"
+            f"```{{toctree}}\n:hidden:\n:maxdepth: 1\n\n{toc}\nown-data\n```\n")
 
 
 def _conf_py() -> str:
@@ -187,12 +190,13 @@ def build_site(out: str | Path, *, executed: str | Path = EXECUTED_DIR, execute_
             f"run; the implementation exercises show the code you start from."))
         nbformat.write(page, source / "lessons" / lesson.name)
     (source / "index.md").write_text(_front_page(lessons, repository))
+    shutil.copy2(REPO_ROOT / "course" / "own-data.md", source / "own-data.md")
     (source / "conf.py").write_text(_conf_py())
     install_assets(source / "_static")
     code = build_main(["-b", "html", "-q", "-j", "1", str(source), str(out)])
     if code != 0:
         raise RuntimeError(f"sphinx-build failed (exit {code}); see the messages above")
-    pages = [out / "index.html", *(out / "lessons" / f"{p.stem}.html" for p in lessons)]
+    pages = [out / "index.html", out / "own-data.html", *(out / "lessons" / f"{p.stem}.html" for p in lessons)]
     problems += check_site(out, lessons)
     if (mismatch := anywidget_version_problem()) is not None:
         problems.append(mismatch)
