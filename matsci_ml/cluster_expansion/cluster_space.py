@@ -35,6 +35,7 @@ from ase import Atoms
 
 from matsci_ml.cluster_expansion.orbits import Orbit, _Lattice, cluster_orbits
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian
+from matsci_ml.monte_carlo.lattice_hamiltonian import LATTICE_ORDERS, LatticeHamiltonian, repeat_structure
 
 _KEY_SCALE = 100000
 
@@ -172,12 +173,8 @@ class ClusterSpace:
         # lattice coordinates of the atoms: basis b and cell n; the cells of basis-0 atoms are the translations
         fractional_prim = atoms.get_positions() @ np.linalg.inv(prim_cell)
         basis = self._lattice.fractional
-        translations = []
-        for f in fractional_prim:
-            offset = f - basis[0]
-            if np.allclose(offset, np.round(offset), atol=1e-4):
-                translations.append(np.round(offset))
-        translations = np.array(translations)
+        offset = fractional_prim - basis[0]
+        translations = np.round(offset[np.all(np.abs(offset - np.round(offset)) <= 1e-4, axis=1)])
         if len(translations) != n_cells:
             raise ValueError("the atoms are not on the ideal sites of the parent lattice")
         lookup(fractional_prim)   # every atom must be on a site
@@ -214,23 +211,101 @@ class ClusterSpace:
 
     # -- Monte Carlo -------------------------------------------------------------------------
 
-    def hamiltonian(self, supercell: Atoms, ecis) -> ClusterHamiltonian:
-        """The expansion with ECIs ``ecis`` (eV/site) as a :class:`ClusterHamiltonian` on ``supercell``.
+    def hamiltonian(self, supercell: Atoms, ecis, *, tables: str = "auto"):
+        """The expansion with ECIs ``ecis`` (eV/site) as a lattice Hamiltonian on ``supercell``.
 
         Its energy is the total energy :math:`N \\sum_\\alpha J_\\alpha \\varphi_\\alpha` (eV). The supercell
         must be large enough that no cluster contains the same site twice (a ``ValueError`` names the
         orbit that wraps onto itself and asks for a larger supercell).
+
+        ``tables``: ``"lattice"`` gives a :class:`~matsci_ml.monte_carlo.lattice_hamiltonian.LatticeHamiltonian`,
+        whose tables are stored once per site of the unit cell (the supercell must be ``unit.repeat((n0, n1, n2))``
+        in ASE's site order, as ``bulk(...).repeat(n)`` is, and hold clusters of up to 4 sites): setup, memory and
+        the cost of a Monte Carlo move do not grow with the supercell. ``"site"`` gives a
+        :class:`~matsci_ml.monte_carlo.hamiltonian.ClusterHamiltonian` with tables per site (any supercell and site
+        order). ``"auto"`` (default): lattice tables where possible.
         """
         ecis = np.asarray(ecis, dtype=float)
         if ecis.shape != (self.n_parameters,):
             raise ValueError(f"expected {self.n_parameters} ECIs ({', '.join(self.names)}), got shape {ecis.shape}")
+        if tables not in ("auto", "lattice", "site"):
+            raise ValueError(f"tables must be 'auto', 'lattice' or 'site', got {tables!r}")
+        if tables != "site":
+            lattice, why = self._lattice_hamiltonian(supercell, ecis)
+            if lattice is not None:
+                return lattice
+            if tables == "lattice":
+                raise ValueError(f"no lattice tables for this supercell: {why}; use tables='site'")
         terms = []
         for eci, orbit, sites, per_site in zip(ecis[1:], self.orbits, self.cluster_sites(supercell),
                                                self.clusters_per_site[1:]):
             if eci == 0.0:
                 continue
-            if orbit.order > 1 and np.any(np.sort(sites, axis=1)[:, 1:] == np.sort(sites, axis=1)[:, :-1]):
-                raise ValueError(f"the supercell is too small for orbit {orbit.order}_{orbit.radius:.3f}: a cluster "
-                                 "wraps onto itself; repeat the supercell (each side longer than twice the cutoff)")
+            _check_no_wrap(orbit, sites)
             terms.append((eci / per_site, [tuple(c) for c in sites]))
         return ClusterHamiltonian.from_clusters(len(supercell), terms, constant=ecis[0] * len(supercell))
+
+    def _lattice_hamiltonian(self, supercell: Atoms, ecis: np.ndarray):
+        """(LatticeHamiltonian, "") or (None, why not)."""
+        if any(o.order > max(LATTICE_ORDERS) for o, eci in zip(self.orbits, ecis[1:]) if eci != 0.0):
+            return None, f"it has clusters of more than {max(LATTICE_ORDERS)} sites"
+        structure = repeat_structure(supercell)
+        if structure is None:
+            return None, "the supercell is not unit.repeat((n0, n1, n2)) in ASE's site order"
+        n_basis, n_cells = structure
+        unit_cell = np.asarray(supercell.get_cell()) / np.array(n_cells)[:, None]
+        unit = Atoms(supercell.numbers[:n_basis], positions=supercell.positions[:n_basis], cell=unit_cell, pbc=True)
+        self._supercell_matrix(unit)                                           # the unit must be a parent supercell
+        # a reference supercell just big enough that no cluster wraps: every cluster through the unit's sites
+        spacing = abs(np.linalg.det(unit_cell)) / np.linalg.norm(np.cross(unit_cell[[1, 2, 0]], unit_cell[[2, 0, 1]]),
+                                                                  axis=1)
+        reach = np.ceil(max(self.cutoffs.values(), default=0.0) / spacing).astype(int) + 1
+        m = np.minimum(np.array(n_cells), 2 * reach + 1)
+        reference = unit.repeat(tuple(int(k) for k in m))
+        shifts = {order: [[] for _ in range(n_basis)] for order in LATTICE_ORDERS}
+        partners = {order: [[] for _ in range(n_basis)] for order in LATTICE_ORDERS}
+        values = {order: [[] for _ in range(n_basis)] for order in LATTICE_ORDERS}
+        point_values = np.zeros(n_basis)
+        for eci, orbit, sites, per_site in zip(ecis[1:], self.orbits, self.cluster_sites(reference),
+                                               self.clusters_per_site[1:]):
+            if eci == 0.0:
+                continue
+            _check_no_wrap(orbit, sites)
+            value = eci / per_site
+            if orbit.order == 1:
+                np.add.at(point_values, sites[sites[:, 0] < n_basis, 0], value)
+                continue
+            for b in range(n_basis):
+                for row in sites[np.any(sites == b, axis=1)]:
+                    others = [int(j) for j in row if j != b]
+                    cells = np.stack(np.unravel_index(np.array(others) // n_basis, tuple(m)), axis=1)
+                    cells = np.where(cells > m // 2, cells - m, cells)                       # nearest image
+                    shifts[orbit.order][b].append(cells)
+                    partners[orbit.order][b].append(np.array(others) % n_basis)
+                    values[orbit.order][b].append(value)
+        return LatticeHamiltonian(tuple(int(k) for k in n_cells), n_basis, float(ecis[0] * len(supercell)),
+                                  point_values, *_padded(shifts, partners, values, n_basis)), ""
+
+
+def _check_no_wrap(orbit: Orbit, sites: np.ndarray) -> None:
+    if orbit.order > 1 and np.any(np.sort(sites, axis=1)[:, 1:] == np.sort(sites, axis=1)[:, :-1]):
+        raise ValueError(f"the supercell is too small for orbit {orbit.order}_{orbit.radius:.3f}: a cluster "
+                         "wraps onto itself; repeat the supercell (each side longer than twice the cutoff)")
+
+
+def _padded(shifts: dict, partners: dict, values: dict, n_basis: int) -> tuple:
+    """Per-order lists of clusters per basis site -> (shifts, partners, values) arrays padded with V = 0."""
+    out_shifts, out_partners, out_values = [], [], []
+    for order in LATTICE_ORDERS:
+        k = max(len(v) for v in values[order])
+        s = np.zeros((n_basis, k, order - 1, 3), dtype=np.int64)
+        p = np.tile(np.arange(n_basis)[:, None, None], (1, k, order - 1)).astype(np.int64)   # padding: the site itself
+        v = np.zeros((n_basis, k))
+        for b in range(n_basis):
+            order_by_value = np.argsort(values[order][b], kind="stable")       # as the per-site tables: by V
+            for slot, c in enumerate(order_by_value):
+                s[b, slot], p[b, slot], v[b, slot] = shifts[order][b][c], partners[order][b][c], values[order][b][c]
+        out_shifts.append(s)
+        out_partners.append(p)
+        out_values.append(v)
+    return tuple(out_shifts), tuple(out_partners), tuple(out_values)

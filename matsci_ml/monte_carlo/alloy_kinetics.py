@@ -25,6 +25,7 @@ import numpy as np
 from numba import njit
 
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_finite, check_seed, check_spins
+from matsci_ml.monte_carlo.lattice_hamiltonian import as_site_tables
 from matsci_ml.monte_carlo.lattices import NeighbourTable
 from matsci_ml.monte_carlo.metropolis import local_field
 
@@ -197,6 +198,7 @@ def _shared_rows(values: np.ndarray) -> np.ndarray:
 
 
 def _energy_with_vacancy(hamiltonian: ClusterHamiltonian, spins: np.ndarray) -> float:
+    hamiltonian = as_site_tables(hamiltonian)
     padded = np.append(spins.astype(float), 1.0)
     return float(hamiltonian.constant + np.sum(hamiltonian.interactions * np.prod(padded[hamiltonian.clusters], axis=1)))
 
@@ -268,6 +270,7 @@ class VacancyKMC:
     """The tables of :func:`alloy_vacancy_kmc`, built once (about 1 s for 32k sites) for many runs."""
 
     def __init__(self, hamiltonian: ClusterHamiltonian, table: NeighbourTable, *, lattice_constant: float = 1.0):
+        hamiltonian = as_site_tables(hamiltonian)       # the jump tables are per site
         _check_same_site_order(hamiltonian, table)
         check_finite("lattice_constant", lattice_constant)
         self.hamiltonian, self.table = hamiltonian, table

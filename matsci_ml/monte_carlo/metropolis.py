@@ -15,6 +15,8 @@ import numpy as np
 from numba import njit
 
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_finite, check_seed, check_spins
+from matsci_ml.monte_carlo.lattice_hamiltonian import (LatticeHamiltonian, lattice_local_field, set_spin,
+                                                       site_position, unpad_spins)
 from matsci_ml.parallel import run_all
 
 
@@ -105,6 +107,71 @@ def _metropolis_swap_kernel(spins, tables, beta, n_sweeps, seed, energy, energie
     return energy, accepted
 
 
+@njit(cache=True, inline="always")
+def _record_padded(padded, geometry, sweep, record_every, records):
+    if record_every > 0 and (sweep + 1) % record_every == 0:
+        unpad_spins(padded, geometry, records[(sweep + 1) // record_every - 1])
+
+
+@njit(cache=True)
+def _lattice_flip_kernel(padded, tables, beta, dmu, n_sweeps, seed, energy, energies, magnetizations,
+                         record_every, records):
+    """:func:`_metropolis_flip_kernel` on translation-invariant tables: the same random numbers, the same moves."""
+    np.random.seed(seed)
+    geometry, inverse = tables[0], tables[1]
+    n_sites = geometry[0] * geometry[1] * geometry[2] * geometry[3]
+    accepted = 0
+    total_spin = 0.0
+    for site in range(n_sites):
+        total_spin += padded[site_position(site, geometry, inverse)[0]]
+    for sweep in range(n_sweeps):
+        for _ in range(n_sites):
+            p, b, i0, i1, i2 = site_position(np.random.randint(n_sites), geometry, inverse)
+            spin = padded[p]
+            delta = -2.0 * spin * lattice_local_field(padded, p, b, tables)
+            cost = delta + dmu * spin
+            if cost <= 0.0 or np.random.random() < np.exp(-beta * cost):
+                total_spin -= 2 * spin
+                set_spin(padded, p, i0, i1, i2, -spin, geometry)
+                energy += delta
+                accepted += 1
+        energies[sweep] = energy
+        magnetizations[sweep] = total_spin / n_sites
+        _record_padded(padded, geometry, sweep, record_every, records)
+    return energy, accepted
+
+
+@njit(cache=True)
+def _lattice_swap_kernel(padded, tables, beta, n_sweeps, seed, energy, energies, plus_sites, minus_sites,
+                         record_every, records):
+    """:func:`_metropolis_swap_kernel` on translation-invariant tables: the same random numbers, the same moves."""
+    np.random.seed(seed)
+    geometry, inverse = tables[0], tables[1]
+    n_sites = geometry[0] * geometry[1] * geometry[2] * geometry[3]
+    n_plus, n_minus = plus_sites.shape[0], minus_sites.shape[0]
+    accepted = 0
+    for sweep in range(n_sweeps):
+        for _ in range(n_sites):
+            a = np.random.randint(n_plus)
+            c = np.random.randint(n_minus)
+            i, j = plus_sites[a], minus_sites[c]
+            pi, bi, i0, i1, i2 = site_position(i, geometry, inverse)
+            pj, bj, j0, j1, j2 = site_position(j, geometry, inverse)
+            delta = -2.0 * padded[pi] * lattice_local_field(padded, pi, bi, tables)
+            set_spin(padded, pi, i0, i1, i2, -padded[pi], geometry)
+            delta += -2.0 * padded[pj] * lattice_local_field(padded, pj, bj, tables)
+            if delta <= 0.0 or np.random.random() < np.exp(-beta * delta):
+                set_spin(padded, pj, j0, j1, j2, -padded[pj], geometry)
+                plus_sites[a], minus_sites[c] = j, i
+                energy += delta
+                accepted += 1
+            else:
+                set_spin(padded, pi, i0, i1, i2, -padded[pi], geometry)
+        energies[sweep] = energy
+        _record_padded(padded, geometry, sweep, record_every, records)
+    return energy, accepted
+
+
 @dataclass
 class MetropolisRun:
     """Trace of a Metropolis run.
@@ -182,10 +249,10 @@ def metropolis_flips(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
     records = _records(record_every, n_sweeps, hamiltonian.n_sites)
     energies = np.empty(n_sweeps)
     magnetizations = np.empty(n_sweeps)
-    work = _working_copy(spins)
-    _, accepted = _metropolis_flip_kernel(work, hamiltonian.tables(), 1.0 / kT, float(dmu), n_sweeps, seed,
-                                          hamiltonian.energy(spins), energies, magnetizations, record_every, records)
-    spins = work[:-1].astype(np.int8)
+    kernel, work = _kernel_and_work(hamiltonian, spins, _metropolis_flip_kernel, _lattice_flip_kernel)
+    _, accepted = kernel(work, hamiltonian.tables(), 1.0 / kT, float(dmu), n_sweeps, seed, hamiltonian.energy(spins),
+                         energies, magnetizations, record_every, records)
+    spins = _final_spins(hamiltonian, work)
     return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites), records,
                          record_every)
 
@@ -205,11 +272,10 @@ def metropolis_swaps(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
     if len(plus_sites) == 0 or len(minus_sites) == 0:
         raise ValueError("canonical swaps need both species: the configuration is all +1 or all -1")
     energies = np.empty(n_sweeps)
-    work = _working_copy(spins)
-    _, accepted = _metropolis_swap_kernel(work, hamiltonian.tables(), 1.0 / kT, n_sweeps, seed,
-                                          hamiltonian.energy(spins), energies, plus_sites, minus_sites, record_every,
-                                          records)
-    spins = work[:-1].astype(np.int8)
+    kernel, work = _kernel_and_work(hamiltonian, spins, _metropolis_swap_kernel, _lattice_swap_kernel)
+    _, accepted = kernel(work, hamiltonian.tables(), 1.0 / kT, n_sweeps, seed, hamiltonian.energy(spins), energies,
+                         plus_sites, minus_sites, record_every, records)
+    spins = _final_spins(hamiltonian, work)
     magnetizations = np.full(n_sweeps, spins.mean())
     return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites), records,
                          record_every)
@@ -223,6 +289,21 @@ def _records(record_every, n_sweeps: int, n_sites: int) -> np.ndarray:
     if record_every and n_records == 0:
         raise ValueError(f"record_every = {record_every} is longer than the run ({n_sweeps} sweeps): nothing would be recorded")
     return np.zeros((n_records, n_sites), dtype=np.int8)
+
+
+def _kernel_and_work(hamiltonian, spins: np.ndarray, site_kernel, lattice_kernel):
+    """The kernel for the Hamiltonian's kind of tables and its working copy of the spins."""
+    if isinstance(hamiltonian, LatticeHamiltonian):
+        return lattice_kernel, hamiltonian.padded(spins)
+    return site_kernel, _working_copy(spins)
+
+
+def _final_spins(hamiltonian, work: np.ndarray) -> np.ndarray:
+    if isinstance(hamiltonian, LatticeHamiltonian):
+        spins = np.empty(hamiltonian.n_sites, dtype=np.int8)
+        unpad_spins(work, hamiltonian.tables()[0], spins)
+        return spins
+    return work[:-1].astype(np.int8)
 
 
 def _working_copy(spins: np.ndarray) -> np.ndarray:
