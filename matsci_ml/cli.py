@@ -119,6 +119,11 @@ def _cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
         folds = [int(k) for k in args.folds.split(",")]
         print(bench.bench_gnn(args.matbench_task, folds=folds, output=args.output))
         return 0
+    if args.sizes:
+        if args.task not in ("mc", "kmc"):
+            raise SystemExit("--sizes is for bench mc and bench kmc")
+        print(bench.bench_sizes(args.task, [int(n) for n in args.sizes.split(",")]))
+        return 0
     print(getattr(bench, f"bench_{args.task}")())
     return 0
 
@@ -200,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("task", choices=["featurize", "mc", "kmc", "mtp", "gnn"])
     bench.add_argument("--matbench-task", default="matbench_phonons", choices=["matbench_phonons", "matbench_jdft2d"],
                        help="gnn only: the Matbench task")
+    bench.add_argument("--sizes", help="mc and kmc: fcc site counts 4 n^3, e.g. 4000,32000,256000: setup time, peak "
+                       "memory and rate per size, each in a fresh process (CLEASE up to 32,000 sites)")
     bench.add_argument("--folds", default="0,1,2,3,4", help="gnn only: official folds to run, e.g. 0,1")
     bench.add_argument("--output", default=None, help="gnn only: where to write the JSON results "
                        "(default datasets/structure_models/cgcnn_<task>.json)")

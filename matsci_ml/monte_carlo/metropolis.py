@@ -132,7 +132,7 @@ def _lattice_flip_kernel(padded, tables, beta, dmu, n_sweeps, seed, energy, ener
             cost = delta + dmu * spin
             if cost <= 0.0 or np.random.random() < np.exp(-beta * cost):
                 total_spin -= 2 * spin
-                set_spin(padded, p, i0, i1, i2, -spin, geometry)
+                set_spin(padded, p, i0, i1, i2, -spin, tables)
                 energy += delta
                 accepted += 1
         energies[sweep] = energy
@@ -158,15 +158,15 @@ def _lattice_swap_kernel(padded, tables, beta, n_sweeps, seed, energy, energies,
             pi, bi, i0, i1, i2 = site_position(i, geometry, inverse)
             pj, bj, j0, j1, j2 = site_position(j, geometry, inverse)
             delta = -2.0 * padded[pi] * lattice_local_field(padded, pi, bi, tables)
-            set_spin(padded, pi, i0, i1, i2, -padded[pi], geometry)
+            set_spin(padded, pi, i0, i1, i2, -padded[pi], tables)
             delta += -2.0 * padded[pj] * lattice_local_field(padded, pj, bj, tables)
             if delta <= 0.0 or np.random.random() < np.exp(-beta * delta):
-                set_spin(padded, pj, j0, j1, j2, -padded[pj], geometry)
+                set_spin(padded, pj, j0, j1, j2, -padded[pj], tables)
                 plus_sites[a], minus_sites[c] = j, i
                 energy += delta
                 accepted += 1
             else:
-                set_spin(padded, pi, i0, i1, i2, -padded[pi], geometry)
+                set_spin(padded, pi, i0, i1, i2, -padded[pi], tables)
         energies[sweep] = energy
         _record_padded(padded, geometry, sweep, record_every, records)
     return energy, accepted
