@@ -25,7 +25,8 @@ import numpy as np
 from numba import njit
 
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian, check_finite, check_seed, check_spins
-from matsci_ml.monte_carlo.lattice_hamiltonian import as_site_tables
+from matsci_ml.monte_carlo.lattice_hamiltonian import (LatticeHamiltonian, _lattice_energy, as_site_tables,
+                                                       lattice_local_field, set_spin, site_position, unpad_spins)
 from matsci_ml.monte_carlo.lattices import NeighbourTable
 from matsci_ml.monte_carlo.metropolis import local_field
 
@@ -144,6 +145,167 @@ class AlloyKMCRun:
         """:math:`D^*= \\langle R^2\\rangle / (2 d t)` of the atoms that started as ``species`` (+1 or -1), A^2/s."""
         chosen = self.initial_spins == species
         return float(np.mean(np.sum(self.displacement[chosen] ** 2, axis=1)) / (2 * dimension * self.time))
+
+
+@njit(cache=True, inline="always")
+def _summed_field(fields, p, i0, i1, i2, tables):
+    """The local field of the site at central padded index ``p`` (cell ``i0, i1, i2``): ``fields`` accumulates each
+    change at whichever copy of a partner a cluster reaches, so a site's field is the sum over its copies."""
+    shifts, counts = tables[9], tables[10]
+    total = 0.0
+    for a in range(counts[0, i0]):
+        for c in range(counts[1, i1]):
+            q = p + shifts[0, i0, a] + shifts[1, i1, c]
+            for e in range(counts[2, i2]):
+                total += fields[q + shifts[2, i2, e]]
+    return total
+
+
+@njit(cache=True, inline="always")
+def _lattice_change_spin(padded, fields, p, b, i0, i1, i2, new, tables):
+    """Set the site at central padded index ``p`` to ``new`` and add the change of every partner's field."""
+    change = new - padded[p]
+    o2, v2, o3, v3, o4, v4 = tables[3], tables[4], tables[5], tables[6], tables[7], tables[8]
+    for k in range(v2.shape[1]):
+        fields[p + o2[b, k]] += v2[b, k] * change
+    for k in range(v3.shape[1]):
+        x, y = p + o3[b, k, 0], p + o3[b, k, 1]
+        fields[x] += v3[b, k] * change * padded[y]
+        fields[y] += v3[b, k] * change * padded[x]
+    for k in range(v4.shape[1]):
+        x, y, w = p + o4[b, k, 0], p + o4[b, k, 1], p + o4[b, k, 2]
+        value = v4[b, k] * change
+        fields[x] += value * padded[y] * padded[w]
+        fields[y] += value * padded[x] * padded[w]
+        fields[w] += value * padded[x] * padded[y]
+    set_spin(padded, p, i0, i1, i2, new, tables)
+
+
+@njit(cache=True, inline="always")
+def _wrap(i, n):
+    if i < 0:
+        return i + n
+    if i >= n:
+        return i - n
+    return i
+
+
+@njit(cache=True)
+def _lattice_kmc_kernel(padded, tables, jump_shifts, jump_basis, vectors, vacancy, beta, barriers, prefactor,
+                        n_events, seed, energy, atom_at_site, displacement, jump_pair, jump_offsets3, jump_values3,
+                        jump_offsets4, jump_values4):
+    """:func:`_alloy_kmc_kernel` on translation-invariant tables: the same random numbers, the same events."""
+    np.random.seed(seed)
+    geometry, inverse = tables[0], tables[1]
+    n0, n1, n2, B = geometry[0], geometry[1], geometry[2], geometry[3]
+    r0, r1, r2, P1, P2 = geometry[4], geometry[5], geometry[6], geometry[8], geometry[9]
+    n_sites = n0 * n1 * n2 * B
+    z = jump_basis.shape[1]
+    fields = np.zeros(padded.shape[0])
+    for site in range(n_sites):
+        p, b, i0, i1, i2 = site_position(site, geometry, inverse)
+        fields[p] = lattice_local_field(padded, p, b, tables)
+    rates = np.empty(z)
+    deltas = np.empty(z)
+    targets = np.empty((z, 5), dtype=np.int64)        # p, b, i0, i1, i2 of each neighbour
+    dilute_plus = prefactor * np.exp(-beta * barriers[0])
+    dilute_minus = prefactor * np.exp(-beta * barriers[1])
+    time = 0.0
+    weighted_energy = 0.0
+    pv, bv, v0, v1, v2 = site_position(vacancy, geometry, inverse)
+    for event in range(n_events):
+        total = 0.0
+        field_v = _summed_field(fields, pv, v0, v1, v2, tables)
+        for k in range(z):
+            j0 = _wrap(v0 + jump_shifts[bv, k, 0], n0)
+            j1 = _wrap(v1 + jump_shifts[bv, k, 1], n1)
+            j2 = _wrap(v2 + jump_shifts[bv, k, 2], n2)
+            bj = jump_basis[bv, k]
+            pj = (((j0 + r0) * P1 + j1 + r1) * P2 + j2 + r2) * B + bj
+            targets[k, 0], targets[k, 1], targets[k, 2], targets[k, 3], targets[k, 4] = pj, bj, j0, j1, j2
+            s = padded[pj]
+            coupling = jump_pair[bv, k]
+            for t in range(jump_values3.shape[2]):
+                coupling += jump_values3[bv, k, t] * padded[pv + jump_offsets3[bv, k, t]]
+            for t in range(jump_values4.shape[2]):
+                coupling += (jump_values4[bv, k, t] * padded[pv + jump_offsets4[bv, k, t, 0]]
+                             * padded[pv + jump_offsets4[bv, k, t, 1]])
+            delta = s * (field_v - _summed_field(fields, pj, j0, j1, j2, tables)) - coupling
+            deltas[k] = delta
+            rates[k] = (dilute_plus if s > 0 else dilute_minus) * np.exp(-0.5 * beta * delta)
+            total += rates[k]
+        dt = -np.log(1.0 - np.random.random()) / total
+        weighted_energy += energy * dt
+        time += dt
+        pick = np.random.random() * total
+        k = 0
+        running = rates[0]
+        while running <= pick and k < z - 1:
+            k += 1
+            running += rates[k]
+        pj, bj, j0, j1, j2 = targets[k, 0], targets[k, 1], targets[k, 2], targets[k, 3], targets[k, 4]
+        s = padded[pj]
+        _lattice_change_spin(padded, fields, pj, bj, j0, j1, j2, 0, tables)
+        _lattice_change_spin(padded, fields, pv, bv, v0, v1, v2, s, tables)
+        energy += deltas[k]
+        site_j = ((j0 * n1 + j1) * n2 + j2) * B + bj
+        site_v = ((v0 * n1 + v1) * n2 + v2) * B + bv
+        atom = atom_at_site[site_j]
+        atom_at_site[site_v] = atom
+        atom_at_site[site_j] = -1
+        for c in range(3):
+            displacement[atom, c] -= vectors[bv, k, c]
+        pv, bv, v0, v1, v2 = pj, bj, j0, j1, j2
+    return ((v0 * n1 + v1) * n2 + v2) * B + bv, time, energy, weighted_energy
+
+
+def _lattice_jump_tables(hamiltonian: LatticeHamiltonian, table: NeighbourTable, vectors: np.ndarray):
+    """Per basis site b and jump k: the neighbour's cell shift and basis, the jump vector, and the clusters holding
+    both the vacancy and that neighbour (summed pair V; triplets' and quadruplets' other partners as padded-array
+    offsets from the vacancy, with their V). ``None`` if the table's jumps are not the same for every cell (then
+    the per-site tables serve)."""
+    B, n = hamiltonian.n_basis, np.array(hamiltonian.n_cells)
+    z = table.coordination
+    neighbours = table.neighbours.astype(np.int64)
+    cells = np.stack(np.unravel_index(np.arange(hamiltonian.n_sites) // B, tuple(n)), axis=1)      # (N, 3)
+    shifts = cells[neighbours] - cells[:, None, :]
+    shifts = np.where(shifts > n // 2, shifts - n, np.where(shifts < -(n // 2), shifts + n, shifts))
+    basis = neighbours % B
+    same = (np.all(shifts.reshape(-1, B, z, 3) == shifts[:B][None], axis=(2, 3))
+            & np.all(basis.reshape(-1, B, z) == basis[:B][None], axis=2))
+    same_vectors = np.allclose(vectors.reshape(-1, B, z, 3), vectors[:B][None])
+    if not (same.all() and same_vectors) or np.any(np.abs(shifts[:B]) > hamiltonian._geometry[4:7]):
+        return None
+    jump_shifts, jump_basis = shifts[:B].copy(), basis[:B].copy()
+    P = hamiltonian._geometry[7:10]
+    jump_offsets = ((jump_shifts[..., 0] * P[1] + jump_shifts[..., 1]) * P[2] + jump_shifts[..., 2]) * B + jump_basis \
+        - np.arange(B)[:, None]
+    tables = hamiltonian.tables()
+    o2, v2, o3, v3, o4, v4 = tables[3:9]
+    pair = np.zeros((B, z))
+    triplets = [[[] for _ in range(z)] for _ in range(B)]
+    quadruplets = [[[] for _ in range(z)] for _ in range(B)]
+    for b in range(B):
+        for k in range(z):
+            target = jump_offsets[b, k]
+            pair[b, k] = v2[b][o2[b] == target].sum()
+            for t in range(v3.shape[1]):
+                if v3[b, t] != 0.0 and target in o3[b, t]:
+                    triplets[b][k].append(([o for o in o3[b, t] if o != target][0], v3[b, t]))
+            for t in range(v4.shape[1]):
+                if v4[b, t] != 0.0 and target in o4[b, t]:
+                    quadruplets[b][k].append(([o for o in o4[b, t] if o != target], v4[b, t]))
+    depth3 = max(1, max(len(e) for row in triplets for e in row))
+    depth4 = max(1, max(len(e) for row in quadruplets for e in row))
+    offsets3, values3 = np.zeros((B, z, depth3), dtype=np.int64), np.zeros((B, z, depth3))
+    offsets4, values4 = np.zeros((B, z, depth4, 2), dtype=np.int64), np.zeros((B, z, depth4))
+    for b in range(B):
+        for k in range(z):
+            for t, (other, value) in enumerate(triplets[b][k]):
+                offsets3[b, k, t], values3[b, k, t] = other, value
+            for t, (others, value) in enumerate(quadruplets[b][k]):
+                offsets4[b, k, t], values4[b, k, t] = others, value
+    return (jump_shifts, jump_basis, np.ascontiguousarray(vectors[:B])), (pair, offsets3, values3, offsets4, values4)
 
 
 def _jump_tables(hamiltonian: ClusterHamiltonian, neighbours: np.ndarray):
@@ -266,16 +428,37 @@ def _check_same_site_order(hamiltonian: ClusterHamiltonian, table: NeighbourTabl
                          f"on the supercell whose sites the table lists)")
 
 
+def _check_lattice_site_order(jump_pair: np.ndarray, table: NeighbourTable) -> None:
+    """With lattice tables: the nearest-neighbour pair interaction, where the Hamiltonian has one, must couple every
+    jump of the table (all or none, as :func:`_check_same_site_order` for per-site tables)."""
+    coupled = jump_pair != 0.0
+    if coupled.any() and not coupled.all():
+        raise ValueError("the neighbour table and the Hamiltonian number the sites differently: only some of the "
+                         "table's jumps are pairs of the Hamiltonian. Build both from the same supercell object, in the "
+                         "same order (e.g. neighbour_table(...) and ClusterSpace.hamiltonian on the supercell whose "
+                         "sites the table lists)")
+
+
 class VacancyKMC:
     """The tables of :func:`alloy_vacancy_kmc`, built once (about 1 s for 32k sites) for many runs."""
 
     def __init__(self, hamiltonian: ClusterHamiltonian, table: NeighbourTable, *, lattice_constant: float = 1.0):
-        hamiltonian = as_site_tables(hamiltonian)       # the jump tables are per site
-        _check_same_site_order(hamiltonian, table)
         check_finite("lattice_constant", lattice_constant)
         self.hamiltonian, self.table = hamiltonian, table
         self.vectors = table.vectors * lattice_constant
-        self.jump_tables = _jump_tables(hamiltonian, table.neighbours)
+        self._lattice = None
+        if isinstance(hamiltonian, LatticeHamiltonian):
+            if table.n_sites != hamiltonian.n_sites:
+                raise ValueError(f"the neighbour table has {table.n_sites} sites, the Hamiltonian "
+                                 f"{hamiltonian.n_sites}: build both from the same supercell")
+            self._lattice = _lattice_jump_tables(hamiltonian, table, self.vectors)
+        if self._lattice is None:       # per-site tables: any Hamiltonian, any table
+            self.hamiltonian = as_site_tables(hamiltonian)
+            _check_same_site_order(self.hamiltonian, table)
+            self.jump_tables = _jump_tables(self.hamiltonian, table.neighbours)
+        else:
+            _check_lattice_site_order(self._lattice[1][0], table)
+            self.jump_tables = self._lattice[0] + self._lattice[1]
         for array in (self.vectors, *self.jump_tables):       # read-only: the kernel indexes them unchecked
             array.setflags(write=False)
 
@@ -295,16 +478,27 @@ class VacancyKMC:
         start[int(vacancy)] = 1
         start = check_spins(start, n_sites).astype(float)
         start[int(vacancy)] = 0.0
-        work = np.append(start, 1.0)                      # +1 sentinel for padded clusters
-        energy = _energy_with_vacancy(hamiltonian, start)
         atom_at_site = np.arange(n_sites, dtype=np.int64)
         atom_at_site[int(vacancy)] = -1
         displacement = np.zeros((n_sites, 3))
-        final_vacancy, time, final_energy, weighted = _alloy_kmc_kernel(
-            work, hamiltonian.tables(), self.table.neighbours, self.vectors, int(vacancy), 1.0 / kT, barriers,
-            float(prefactor), int(n_events), int(seed), energy, atom_at_site, displacement, *self.jump_tables)
-        return AlloyKMCRun(work[:-1].astype(np.int8), int(final_vacancy), float(time), float(final_energy),
-                           float(weighted / time), displacement, start.astype(np.int8))
+        if self._lattice is not None:
+            work = hamiltonian.padded_with_vacancy(start)
+            energy = hamiltonian.constant + _lattice_energy(work, hamiltonian.tables())
+            (jump_shifts, jump_basis, vectors), couplings = self._lattice
+            final_vacancy, time, final_energy, weighted = _lattice_kmc_kernel(
+                work, hamiltonian.tables(), jump_shifts, jump_basis, vectors, int(vacancy), 1.0 / kT, barriers,
+                float(prefactor), int(n_events), int(seed), energy, atom_at_site, displacement, *couplings)
+            final = np.empty(n_sites, dtype=np.int8)
+            unpad_spins(work, hamiltonian.tables()[0], final)
+        else:
+            work = np.append(start, 1.0)                      # +1 sentinel for padded clusters
+            energy = _energy_with_vacancy(hamiltonian, start)
+            final_vacancy, time, final_energy, weighted = _alloy_kmc_kernel(
+                work, hamiltonian.tables(), self.table.neighbours, self.vectors, int(vacancy), 1.0 / kT, barriers,
+                float(prefactor), int(n_events), int(seed), energy, atom_at_site, displacement, *self.jump_tables)
+            final = work[:-1].astype(np.int8)
+        return AlloyKMCRun(final, int(final_vacancy), float(time), float(final_energy), float(weighted / time),
+                           displacement, start.astype(np.int8))
 
     def vacancy_path(self, spins, vacancy: int, *, kT: float, n_jumps: int, barrier=0.5, seed: int = 0):
         """The vacancy's unwrapped path over ``n_jumps`` jumps, for drawing: ``(path, spins, vacancy)``.

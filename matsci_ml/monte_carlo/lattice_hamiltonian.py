@@ -114,6 +114,13 @@ class LatticeHamiltonian:
         spins = check_spins(spins, self.n_sites)
         return pad_spins(spins.astype(np.int8), self._geometry)
 
+    def padded_with_vacancy(self, occupations: np.ndarray) -> np.ndarray:
+        """The working array of the vacancy kinetic Monte Carlo: occupations +1, -1 and 0 (the vacancy)."""
+        occupations = np.asarray(occupations)
+        if occupations.shape != (self.n_sites,) or not np.all(np.isin(occupations, (-1, 0, 1))):
+            raise ValueError(f"expected {self.n_sites} occupations of +1, -1 or 0")
+        return pad_spins(occupations.astype(np.int8), self._geometry)
+
     def energy(self, spins: np.ndarray) -> float:
         """Total energy :math:`E(\\sigma)` of a configuration, computed from scratch."""
         return float(self.constant + _lattice_energy(self.padded(spins), self.tables()))

@@ -8,6 +8,7 @@ from ase.build import bulk
 
 from matsci_ml.cluster_expansion import ClusterSpace
 from matsci_ml.monte_carlo import VacancyKMC, metropolis_flips, metropolis_swaps, neighbour_table
+from matsci_ml.monte_carlo.alloy_kinetics import _energy_with_vacancy
 from matsci_ml.monte_carlo.hamiltonian import ClusterHamiltonian
 from matsci_ml.monte_carlo.lattice_hamiltonian import LatticeHamiltonian, repeat_structure
 
@@ -127,8 +128,15 @@ def test_vacancy_kmc_runs_the_same_on_either_kind_of_tables():
     ecis = _random_ecis(space, 6)
     table = neighbour_table("fcc", 4)
     spins = space.occupations(supercell)
-    runs = [VacancyKMC(space.hamiltonian(supercell, ecis, tables=kind), table, lattice_constant=4.0)
-            .run(spins, 0, kT=0.08, n_events=3000, barrier=(0.5, 0.6), seed=1) for kind in ("lattice", "site")]
+    kmcs = [VacancyKMC(space.hamiltonian(supercell, ecis, tables=kind), table, lattice_constant=4.0)
+            for kind in ("lattice", "site")]
+    assert kmcs[0]._lattice is not None and kmcs[1]._lattice is None      # the lattice kernel, and the per-site one
+    runs = [kmc.run(spins, 5, kT=0.08, n_events=3000, barrier=(0.5, 0.6), seed=1) for kmc in kmcs]
     np.testing.assert_array_equal(runs[0].spins, runs[1].spins)
+    assert runs[0].vacancy == runs[1].vacancy
+    np.testing.assert_allclose(runs[0].displacement, runs[1].displacement, atol=1e-9)
     assert runs[0].energy == pytest.approx(runs[1].energy, abs=1e-9)
-    assert runs[0].time == pytest.approx(runs[1].time, rel=1e-12)
+    assert runs[0].mean_energy == pytest.approx(runs[1].mean_energy, abs=1e-9)
+    assert runs[0].time == pytest.approx(runs[1].time, rel=1e-9)
+    # the accumulated energy is the energy of the final state
+    assert runs[0].energy == pytest.approx(_energy_with_vacancy(kmcs[1].hamiltonian, runs[0].spins), abs=1e-9)
