@@ -258,6 +258,17 @@ class MTPTrainer(PotentialTrainerMixin):
     max_time_s : float or None
         Stop after this wall time of training (the best parameters so far are kept); the one-off numba compilation
         of a cold cache is not counted (``compile_time_s_``).
+    tol : float or None
+        Convergence criterion: stop when the training loss fell by less than ``tol`` (relative) over the last
+        ``tol_window`` iterations (``stop_reason_ = "tol"``). ``None``: run until L-BFGS stops or a cap.
+    tol_window : int
+        Iterations over which ``tol`` is measured.
+    patience : int
+        With a validation set (``fit(..., validation=...)``): stop when the validation loss has not improved on its
+        best for ``patience`` evaluations in a row (``stop_reason_ = "validation"``), and keep the parameters with
+        the lowest validation loss rather than the lowest training loss.
+    validate_every : int
+        Iterations between evaluations of the validation set.
 
     The cost of one iteration grows linearly with the training set (every configuration's energy, forces and stress,
     and with ``"varpro"`` a least-squares solve with 1 + 3N + 9 rows per configuration): about 0.2 s per 100
@@ -276,9 +287,13 @@ class MTPTrainer(PotentialTrainerMixin):
     ----------
     potential_ : MomentTensorPotential
     history_ : list of dict
-        ``iteration``, ``time_s``, ``loss`` per L-BFGS iteration; the last also ``stop_reason``.
+        ``iteration``, ``time_s``, ``loss`` per L-BFGS iteration, ``relative_change`` (the fall of the loss over the
+        last ``tol_window`` iterations, relative, once there are that many); where the validation set was
+        evaluated also ``validation_loss``, ``validation_energy_mae`` (eV/atom) and ``validation_force_mae``
+        (eV/A); the last entry also ``stop_reason``.
     stop_reason_ : str
-        ``"converged"`` (L-BFGS stopped on its own), ``"max_iter"`` or ``"max_time_s"``.
+        ``"converged"`` (L-BFGS stopped on its own), ``"tol"`` (the loss stopped falling), ``"validation"`` (the
+        validation loss stopped improving), ``"max_iter"`` or ``"max_time_s"``.
     min_dist_ : float
         The ``min_dist`` used.
     fit_time_s_, compile_time_s_ : float
@@ -295,8 +310,9 @@ class MTPTrainer(PotentialTrainerMixin):
     def __init__(self, *, level: int = 16, min_dist: float | None = None, max_dist: float = 5.0,
                  radial_basis_size: int = 8, energy_weight: float = 1.0, force_weight: float = 0.01,
                  stress_weight: float = 0.001, weight_scaling: str = "vibrations", method: str = "varpro",
-                 max_iter: int = 200, max_time_s: float | None = None, seed: int = 0, progress: bool = True,
-                 warn_unconverged: bool = True):
+                 max_iter: int = 200, max_time_s: float | None = None, tol: float | None = 1e-5,
+                 tol_window: int = 20, patience: int = 5, validate_every: int = 10, seed: int = 0,
+                 progress: bool = True, warn_unconverged: bool = True):
         self.level = level
         self.min_dist = min_dist
         self.max_dist = max_dist
@@ -308,13 +324,21 @@ class MTPTrainer(PotentialTrainerMixin):
         self.method = method
         self.max_iter = max_iter
         self.max_time_s = max_time_s
+        self.tol = tol
+        self.tol_window = tol_window
+        self.patience = patience
+        self.validate_every = validate_every
         self.seed = seed
         self.progress = progress
         self.warn_unconverged = warn_unconverged
 
     def fit(self, frames: list[Atoms], y=None, *, dataset: Dataset | None = None,
-            initial: MomentTensorPotential | None = None) -> MTPTrainer:
+            initial: MomentTensorPotential | None = None, validation=None) -> MTPTrainer:
         """Train on ``frames`` (ASE ``Atoms`` with energies and forces, stresses optional).
+
+        ``validation`` (frames or a :class:`Dataset`, never trained on) is evaluated every ``validate_every``
+        iterations: its loss and errors go into ``history_``, training stops when it has not improved for
+        ``patience`` evaluations, and the parameters with the lowest validation loss are kept.
 
         ``dataset`` may pass a :class:`Dataset` already built for the same species and cutoff.
         ``initial`` starts from a copy of that potential's radial coefficients instead of random ones
@@ -323,6 +347,12 @@ class MTPTrainer(PotentialTrainerMixin):
         """
         if self.method not in FIT_METHODS:
             raise ValueError(f"method must be one of {FIT_METHODS}, got {self.method!r}")
+        if self.tol is not None and not (np.isfinite(self.tol) and self.tol >= 0):
+            raise ValueError(f"tol must be a relative change >= 0 (or None to switch the criterion off), got {self.tol}")
+        for name in ("tol_window", "patience", "validate_every"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
         species = sorted({int(z) for atoms in frames for z in atoms.numbers})
         min_dist = self.min_dist if self.min_dist is not None or initial is None else initial.min_dist
         if dataset is None:
@@ -374,19 +404,36 @@ class MTPTrainer(PotentialTrainerMixin):
                 return loss_and_gradient(potential, dataset, weights)
             x0 = potential.parameters
 
-        best = {"loss": np.inf, "parameters": potential.parameters}
+        best = {"loss": np.inf, "parameters": potential.parameters, "validation_loss": np.inf, "stale": 0}
         bar = progress_bar(self.max_iter, "L-BFGS", show=self.progress)
+        if validation is not None:
+            validation = validation if isinstance(validation, Dataset) else Dataset.from_frames(validation, potential)
+            validation_weights = config_weights(validation, self.energy_weight, self.force_weight, self.stress_weight,
+                                                self.weight_scaling)
+        self._stop = None
 
         def callback(intermediate_result) -> None:
             loss = float(intermediate_result.fun)
             elapsed = time.perf_counter() - start
-            self.history_.append({"iteration": len(self.history_) + 1, "time_s": elapsed, "loss": loss})
-            if loss < best["loss"]:
+            entry = {"iteration": len(self.history_) + 1, "time_s": elapsed, "loss": loss}
+            self.history_.append(entry)
+            if len(self.history_) > self.tol_window:
+                before = self.history_[-1 - self.tol_window]["loss"]
+                entry["relative_change"] = (before - loss) / abs(before) if before else 0.0
+            if validation is None and loss < best["loss"]:
                 best.update(loss=loss, parameters=potential.parameters)
+            if validation is not None and entry["iteration"] % self.validate_every == 0:
+                self._validate(potential, validation, validation_weights, entry, best)
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(loss=f"{loss:.4g}")
-            if self.max_time_s is not None and elapsed > self.max_time_s:
+            if self.tol is not None and entry.get("relative_change", np.inf) < self.tol:
+                self._stop = "tol"
+            elif validation is not None and best["stale"] >= self.patience:
+                self._stop = "validation"
+            elif self.max_time_s is not None and elapsed > self.max_time_s:
+                self._stop = "max_time_s"
+            if self._stop is not None:
                 raise StopIteration
 
         try:
@@ -394,18 +441,30 @@ class MTPTrainer(PotentialTrainerMixin):
                 minimize(objective, x0, jac=True, method="L-BFGS-B", callback=callback,
                          options={"maxiter": self.max_iter, "maxcor": 30, "ftol": 0.0, "gtol": 1e-12})
         finally:
-            self.stop_reason_ = _stop_reason(self.history_, self.max_iter, self.max_time_s)
+            self.stop_reason_ = self._stop or _stop_reason(self.history_, self.max_iter)
             finish_bar(bar, f"{self.stop_reason_}, best loss {best['loss']:.4g}")
         if self.history_:
             self.history_[-1]["stop_reason"] = self.stop_reason_
         if self.warn_unconverged:
             _warn_if_still_falling(self.history_, self.stop_reason_)
-        if best["loss"] < np.inf:
+        if best["loss"] < np.inf or best["validation_loss"] < np.inf:
             potential.parameters = best["parameters"]
         self.fit_time_s_ = time.perf_counter() - start
         self.potential_ = potential
         self.train_errors_ = errors(potential, dataset)
         return self
+
+    @staticmethod
+    def _validate(potential, validation: Dataset, weights, entry: dict, best: dict) -> None:
+        """Evaluate the validation set into ``entry``; keep the parameters if they are the best so far."""
+        loss, _ = loss_and_gradient(potential, validation, weights)
+        scores = errors(potential, validation)
+        entry.update(validation_loss=float(loss), validation_energy_mae=scores["energy_mae_mev_per_atom"] / 1000.0,
+                     validation_force_mae=scores["force_mae_ev_per_a"])
+        if loss < best["validation_loss"]:
+            best.update(validation_loss=float(loss), parameters=potential.parameters, stale=0)
+        else:
+            best["stale"] += 1
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "potential_")
@@ -440,9 +499,7 @@ def _warm_kernels(potential, frames, *weight_settings) -> float:
     return time.perf_counter() - begin
 
 
-def _stop_reason(history, max_iter: int, max_time_s) -> str:
-    if max_time_s is not None and history and history[-1]["time_s"] > max_time_s:
-        return "max_time_s"
+def _stop_reason(history, max_iter: int) -> str:
     if max_iter == 0 or len(history) >= max_iter:
         return "max_iter"
     return "converged"
@@ -454,7 +511,7 @@ STILL_FALLING = 1e-3     # relative fall of the loss over the last tenth of the 
 def _warn_if_still_falling(history, reason: str) -> None:
     """Warn when a cap stopped the fit while the loss still fell by more than :data:`STILL_FALLING` (relative) over
     the last tenth of the iterations (at least the last 5)."""
-    if reason == "converged" or len(history) < 2:
+    if reason in ("converged", "tol", "validation") or len(history) < 2:
         return
     span = min(max(len(history) // 10, 5), len(history) - 1)
     before, last = history[-1 - span]["loss"], history[-1]["loss"]

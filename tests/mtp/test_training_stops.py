@@ -83,3 +83,42 @@ def test_data_without_pairs_gets_no_invented_min_dist():
     lonely.get_stress()
     with pytest.raises(ValueError, match="no two atoms of the data are within max_dist = 4.5 A"):
         MTPTrainer(level=4, max_dist=4.5, max_iter=1, progress=False).fit([lonely])
+
+
+def test_training_stops_when_the_loss_stops_falling_and_records_the_change():
+    frames = _frames(4)
+    capped = MTPTrainer(level=4, min_dist=2.0, max_dist=4.5, max_iter=150, tol=None, progress=False,
+                        warn_unconverged=False).fit(frames)
+    changes = [entry["relative_change"] for entry in capped.history_ if "relative_change" in entry]
+    assert "relative_change" not in capped.history_[19] and "relative_change" in capped.history_[20]
+    before = capped.history_[0]["loss"]
+    assert capped.history_[20]["relative_change"] == pytest.approx((before - capped.history_[20]["loss"]) / before)
+    # a tolerance the loss reaches before the cap: training stops there, on the first iteration that meets it
+    tol = float(np.quantile(changes, 0.5))
+    first = next(entry["iteration"] for entry in capped.history_ if entry.get("relative_change", np.inf) < tol)
+    assert first < len(capped.history_)
+    stopped = MTPTrainer(level=4, min_dist=2.0, max_dist=4.5, max_iter=150, tol=tol, progress=False).fit(frames)
+    assert stopped.stop_reason_ == "tol" and stopped.history_[-1]["stop_reason"] == "tol"
+    assert len(stopped.history_) == first
+    assert stopped.history_[-1]["loss"] == pytest.approx(capped.history_[first - 1]["loss"], rel=1e-9)
+    with pytest.raises(ValueError, match="tol must be"):
+        MTPTrainer(level=4, tol=-1.0, progress=False).fit(frames)
+    with pytest.raises(ValueError, match="tol_window must be"):
+        MTPTrainer(level=4, tol_window=0, progress=False).fit(frames)
+
+
+def test_a_validation_set_is_scored_in_history_and_stops_training_when_it_stops_improving():
+    frames, held_out = _frames(4), _frames(6)[4:]
+    trainer = MTPTrainer(level=6, min_dist=2.0, max_dist=4.5, max_iter=200, tol=None, validate_every=2, patience=3,
+                         progress=False).fit(frames, validation=held_out)
+    scored = [entry for entry in trainer.history_ if "validation_loss" in entry]
+    assert [entry["iteration"] for entry in scored] == list(range(2, 2 * len(scored) + 1, 2))
+    assert all(entry["validation_energy_mae"] >= 0 and entry["validation_force_mae"] > 0 for entry in scored)
+    losses = [entry["validation_loss"] for entry in scored]
+    best = int(np.argmin(losses))
+    # stopped after `patience` evaluations without a new best (long before the cap), and kept the best one
+    assert trainer.stop_reason_ == "validation" and len(trainer.history_) < 200
+    assert len(losses) - 1 - best == 3
+    kept = trainer.errors(held_out)
+    assert kept["energy_mae_mev_per_atom"] / 1000 == pytest.approx(scored[best]["validation_energy_mae"], rel=1e-6)
+    assert kept["force_mae_ev_per_a"] == pytest.approx(scored[best]["validation_force_mae"], rel=1e-6)
