@@ -31,3 +31,23 @@ def test_bench_kmc_runs_ours_and_clease():
     assert not isinstance(result.peers[name], str)
     assert result.ratio(name) > 10
     assert "events/s" in str(result)
+
+
+@pytest.mark.parametrize("task", ["mc", "kmc"])
+def test_bench_sizes_reports_setup_memory_and_rate_per_size(task):
+    import clease  # noqa: F401 -- a test dependency: missing fails, never skips
+    from matsci_ml.bench import bench_sizes
+
+    result = bench_sizes(task, [256, 864], seconds=0.2, peer_max_sites=256)
+    small, large = result.rows
+    assert (small["sites"], large["sites"]) == (256, 864)
+    for row in result.rows:
+        assert row["setup_s"] > 0 and row["rate"] > 0 and 100 < row["peak_mb"] < 4000
+        assert row["table_kb"] < 100               # lattice tables: kilobytes, whatever the size
+    assert small["peer_rate"] > 0 and small["peer_setup_s"] > 0 and "peer_rate" not in large
+    if task == "mc":
+        assert small["energy_difference_per_site"] < 1e-8
+    text = str(result)
+    assert "not run at this size" in text and ("swaps/s" in text if task == "mc" else "events/s" in text)
+    with pytest.raises(ValueError, match="4 n\\^3"):
+        bench_sizes(task, [1000])
