@@ -89,6 +89,12 @@ MC_BENCH_ECIS = {"0": 0.0, "1": 0.0, "2_2.828": 0.020, "2_4.000": -0.004, "2_4.8
 
 def _bench_alloy(repeat: int, seed: int):
     """The benchmark alloy: ECIs, a random 50/50 Cu-Pt fcc cell of 4 repeat^3 sites, its Hamiltonian and spins."""
+    space, ecis, atoms = _bench_structure(repeat, seed)
+    return ecis, atoms, space.hamiltonian(atoms, ecis), space.occupations(atoms)
+
+
+def _bench_structure(repeat: int, seed: int):
+    """The cluster space, ECIs and random 50/50 Cu-Pt fcc cell (4 repeat^3 sites) of the MC and KMC benchmarks."""
     from ase.build import bulk
 
     from matsci_ml.cluster_expansion import ClusterSpace
@@ -99,7 +105,7 @@ def _bench_alloy(repeat: int, seed: int):
     symbols = np.array(["Cu", "Pt"] * (len(atoms) // 2))
     np.random.default_rng(seed).shuffle(symbols)
     atoms.symbols = symbols
-    return ecis, atoms, space.hamiltonian(atoms, ecis), space.occupations(atoms)
+    return space, ecis, atoms
 
 
 def bench_mc(repeat: int = 10, temperature_K: float = 2000.0, our_sweeps: int = 400, peer_steps: int = 40_000,
@@ -124,13 +130,10 @@ def bench_mc(repeat: int = 10, temperature_K: float = 2000.0, our_sweeps: int = 
 
         from clease.calculator import attach_calculator
         from clease.montecarlo import Montecarlo
-        from clease.settings import CEBulk, Concentration
 
         with tempfile.TemporaryDirectory() as folder:
-            settings = CEBulk(Concentration(basis_elements=[["Cu", "Pt"]]), crystalstructure="fcc", a=4.0,
-                              size=[3, 3, 3], max_cluster_dia=[5.0, 4.1], db_name=f"{folder}/clease.db")
-            clease_names = ["c0", "c1_0", "c2_d0000_0_00", "c2_d0001_0_00", "c2_d0002_0_00", "c3_d0000_0_000"]
-            peer_atoms = attach_calculator(settings, atoms=atoms.copy(), eci=dict(zip(clease_names, ecis)))
+            peer_atoms = attach_calculator(_clease_settings(folder, ["Cu", "Pt"]), atoms=atoms.copy(),
+                                           eci=dict(zip(_CLEASE_NAMES, ecis)))
             difference = abs(peer_atoms.get_potential_energy() - hamiltonian.energy(spins)) / len(atoms)
             agreement = f"energy of the starting configuration, ours vs CLEASE: {difference:.1e} eV/site apart"
             mc = Montecarlo(peer_atoms, temperature_K)
@@ -177,13 +180,11 @@ def bench_kmc(repeat: int = 20, temperature_K: float = 1000.0, our_events: int =
         from clease.calculator import attach_calculator
         from clease.corr_func import CorrFunction
         from clease.montecarlo import BEPBarrier, KineticMonteCarlo, NeighbourSwap
-        from clease.settings import CEBulk, Concentration
 
         with tempfile.TemporaryDirectory() as folder:
-            settings = CEBulk(Concentration(basis_elements=[["Cu", "Pt", "X"]]), crystalstructure="fcc", a=4.0,
-                              size=[3, 3, 3], max_cluster_dia=[5.0, 4.1], db_name=f"{folder}/clease.db")
+            settings = _clease_settings(folder, ["Cu", "Pt", "X"])
             names = list(CorrFunction(settings).get_cf(settings.atoms).keys())
-            binary = dict(zip(["c0", "c1_0", "c2_d0000_0_00", "c2_d0001_0_00", "c2_d0002_0_00", "c3_d0000_0_000"], ecis))
+            binary = dict(zip(_CLEASE_NAMES, ecis))
             peer_atoms = atoms.copy()
             peer_atoms.symbols[0] = "X"
             peer_atoms = attach_calculator(settings, atoms=peer_atoms, eci={n: binary.get(n, 0.0) for n in names})
@@ -267,18 +268,10 @@ def _one_size(task: str, n_sites: int, temperature_K: float, seconds: float, pee
     """One row of :class:`SizeBench`, run in its own process."""
     import tempfile
 
-    from ase.build import bulk
-
-    from matsci_ml.cluster_expansion import ClusterSpace
     from matsci_ml.monte_carlo import VacancyKMC, metropolis_swaps, neighbour_table
 
     repeat = _repeat_for(n_sites)
-    space = ClusterSpace(bulk("Cu", "fcc", a=4.0), {2: 5.0, 3: 3.0}, ("Cu", "Pt"))
-    ecis = np.array([MC_BENCH_ECIS[name] for name in space.names])
-    atoms = bulk("Cu", "fcc", a=4.0, cubic=True).repeat(repeat)
-    symbols = np.array(["Cu", "Pt"] * (len(atoms) // 2))
-    np.random.default_rng(seed).shuffle(symbols)
-    atoms.symbols = symbols
+    space, ecis, atoms = _bench_structure(repeat, seed)
     kT = KB_EV_PER_K * temperature_K
     start = time.perf_counter()
     hamiltonian = space.hamiltonian(atoms, ecis)

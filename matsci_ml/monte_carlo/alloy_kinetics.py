@@ -52,6 +52,19 @@ def _change_spin(spins, fields, site, new, tables):
     spins[site] = new
 
 
+@njit(cache=True, inline="always")
+def _bkl_step(rates, total):
+    """One BKL step: the waiting time -ln(u) / total and the event chosen with probability rate / total."""
+    dt = -np.log(1.0 - np.random.random()) / total
+    pick = np.random.random() * total
+    k = 0
+    running = rates[0]
+    while running <= pick and k < rates.shape[0] - 1:
+        k += 1
+        running += rates[k]
+    return dt, k
+
+
 @njit(cache=True)
 def _alloy_kmc_kernel(spins, tables, neighbours, vectors, vacancy, beta, barriers, prefactor, n_events, seed,
                       energy, atom_at_site, displacement, jump_pair, jump_partners, jump_values):
@@ -88,15 +101,9 @@ def _alloy_kmc_kernel(spins, tables, neighbours, vectors, vacancy, beta, barrier
             # nu exp(-beta (E0 + delta / 2)), the dilute factor precomputed
             rates[k] = (dilute_plus if s > 0 else dilute_minus) * np.exp(-0.5 * beta * delta)
             total += rates[k]
-        dt = -np.log(1.0 - np.random.random()) / total
+        dt, k = _bkl_step(rates, total)
         weighted_energy += energy * dt          # the state before the event lasts dt
         time += dt
-        pick = np.random.random() * total
-        k = 0
-        running = rates[0]
-        while running <= pick and k < z - 1:
-            k += 1
-            running += rates[k]
         j = neighbours[vacancy, k]
         s = spins[j]
         _change_spin(spins, fields, j, 0.0, tables)
@@ -234,15 +241,9 @@ def _lattice_kmc_kernel(padded, tables, jump_shifts, jump_basis, vectors, vacanc
             deltas[k] = delta
             rates[k] = (dilute_plus if s > 0 else dilute_minus) * np.exp(-0.5 * beta * delta)
             total += rates[k]
-        dt = -np.log(1.0 - np.random.random()) / total
-        weighted_energy += energy * dt
+        dt, k = _bkl_step(rates, total)
+        weighted_energy += energy * dt          # the state before the event lasts dt
         time += dt
-        pick = np.random.random() * total
-        k = 0
-        running = rates[0]
-        while running <= pick and k < z - 1:
-            k += 1
-            running += rates[k]
         pj, bj, j0, j1, j2 = targets[k, 0], targets[k, 1], targets[k, 2], targets[k, 3], targets[k, 4]
         s = padded[pj]
         _lattice_change_spin(padded, fields, pj, bj, j0, j1, j2, 0, tables)
