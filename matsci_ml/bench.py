@@ -1,38 +1,165 @@
-"""``matsci-ml bench``: our implementation and a peer, in the same process, on the same input.
+"""``matsci-ml bench``: our implementation against a peer library on the same input, several times over.
 
-Times are wall-clock (``time.perf_counter``) of one pass after a warm-up call on a few rows, so
-one-time costs (reading tables, compiling) are left out of both sides; the ratio is what to quote.
+Every comparison runs both sides ``repeat`` times, back to back (ours, then the peer, in each repeat), and
+gives two figures, each as the median and the range [min-max] over the repeats:
+
+kernel
+    the steady-state rate of the inner loop: timed over calls lasting at least ``seconds`` in all, after a
+    warm-up call. What a long run converges to.
+end to end
+    the wall time of a stated, fixed workload from the model's definition to its result (cluster space or
+    CLEASE settings, tables or correlation functions, the run, the final energy): what one such run costs.
+
+Ratios are taken within a repeat (ours and the peer measured one after the other) and summarised the same
+way. Imports and numba compilation are outside both figures: numba's cache is on disk, and ``matsci-ml
+warmup`` measures the cold compile. On a shared machine runs of the same command differ by up to 2x; quote
+medians, with the range.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from matsci_ml.atomistic.units import KB_EV_PER_K
 
 
+def _si(value: float) -> str:
+    """3 significant figures with a k / M suffix: 5.09 M, 110 k, 0.412."""
+    for factor, suffix in ((1e6, " M"), (1e3, " k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
 @dataclass
-class BenchResult:
-    task: str
-    ours_s: float
-    peer: str
-    peer_s: float
-    max_abs_difference: float
+class Side:
+    """One implementation's measurements, one value per repeat: kernel rates (per second), end-to-end and
+    setup times (s). ``note`` says why it was not measured, if it was not."""
+
+    name: str
+    kernel_rate: list = field(default_factory=list)
+    end_to_end_s: list = field(default_factory=list)
+    setup_s: list = field(default_factory=list)
+    note: str = ""
 
     @property
-    def ratio(self) -> float:
-        return self.peer_s / self.ours_s
+    def measured(self) -> bool:
+        return bool(self.kernel_rate)
+
+
+def spread(values) -> dict:
+    """Median, min and max of repeated measurements."""
+    values = np.asarray(values, dtype=float)
+    return {"median": float(np.median(values)), "min": float(values.min()), "max": float(values.max()),
+            "n": int(values.size)}
+
+
+def _format(values, fmt=_si, unit: str = "") -> str:
+    s = spread(values)
+    return f"{fmt(s['median'])}{unit}  [{fmt(s['min'])} - {fmt(s['max'])}]"
+
+
+@dataclass
+class Comparison:
+    """Ours against a peer on one task: kernel rates and end-to-end times, repeated (see the module docstring)."""
+
+    task: str
+    unit: str                  # of the kernel rate, e.g. "attempted swaps/s"
+    workload: str              # what the end-to-end run does
+    ours: Side
+    peer: Side
+    agreement: str = ""        # how the two were checked to compute the same thing
+    details: dict = field(default_factory=dict)
+
+    def kernel_ratios(self) -> list:
+        """Our kernel rate over the peer's, per repeat (above 1: ours is faster)."""
+        return [o / p for o, p in zip(self.ours.kernel_rate, self.peer.kernel_rate)]
+
+    def end_to_end_ratios(self) -> list:
+        """The peer's end-to-end time over ours, per repeat (above 1: ours is faster)."""
+        return [p / o for o, p in zip(self.ours.end_to_end_s, self.peer.end_to_end_s)]
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        for side in ("ours", "peer"):
+            if getattr(self, side).measured:
+                out[side].update(kernel=spread(out[side]["kernel_rate"]), end_to_end=spread(out[side]["end_to_end_s"]),
+                                 setup=spread(out[side]["setup_s"]))
+        if self.peer.measured:
+            out["kernel_ratio"], out["end_to_end_ratio"] = spread(self.kernel_ratios()), spread(self.end_to_end_ratios())
+        return out
 
     def __str__(self) -> str:
-        return (f"{self.task}\n  ours (matsci_ml): {self.ours_s:8.3f} s\n  {self.peer}: {self.peer_s:8.3f} s\n"
-                f"  speed-up: {self.ratio:.1f}x   largest difference between the two: {self.max_abs_difference:.3g}")
+        width = max(len(self.ours.name), len(self.peer.name), 22) + 2
+        runs = len(self.ours.kernel_rate)
+        lines = [self.task, f"  {runs} run{'s' * (runs != 1)} of each side, back to back: median  [min - max]",
+                 f"  kernel (steady state), {self.unit}:"]
+        sides = [self.ours] + ([self.peer] if self.peer.measured else [])
+        for side in sides:
+            lines.append(f"    {side.name:<{width}}{_format(side.kernel_rate)}")
+        if self.peer.measured:
+            lines.append(f"    {'ours / peer':<{width}}{_format(self.kernel_ratios(), lambda x: f'{x:.0f}', 'x')}")
+        lines.append(f"  end to end ({self.workload}), s:")
+        for side in sides:
+            lines.append(f"    {side.name:<{width}}{_format(side.end_to_end_s, lambda x: f'{x:.3g}')}"
+                         f"   of which setup {_format(side.setup_s, lambda x: f'{x:.2g}')}")
+        if self.peer.measured:
+            lines.append(f"    {'peer / ours':<{width}}{_format(self.end_to_end_ratios(), lambda x: f'{x:.1f}', 'x')}")
+        else:
+            lines.append(f"  {self.peer.name}: {self.peer.note}")
+        if self.agreement:
+            lines.append(f"  {self.agreement}")
+        if "peak_mb" in self.details:
+            lines.append(f"  ours: peak memory of the process {self.details['peak_mb']:.0f} MB (about 290 MB before any "
+                         f"table), tables {self.details['table_kb']:.0f} KB besides the occupations")
+        return "\n".join(lines)
 
 
-def bench_featurize(formulas: list[str] | None = None) -> BenchResult:
-    """Featurize every matbench_expt_gap composition with ours and with matminer (one process each)."""
+@dataclass
+class Report:
+    """Several comparisons (one per system size), printed one after the other."""
+
+    comparisons: list
+
+    def to_dict(self) -> dict:
+        return {"comparisons": [c.to_dict() for c in self.comparisons]}
+
+    def __str__(self) -> str:
+        text = "\n".join(str(c) for c in self.comparisons)
+        if len(self.comparisons) > 1:
+            first, last = self.comparisons[0], self.comparisons[-1]
+            rate = spread(last.ours.kernel_rate)["median"] / spread(first.ours.kernel_rate)["median"]
+            text += (f"\nours: median kernel rate at {last.details['sites']:,} sites / at {first.details['sites']:,}: "
+                     f"{rate:.2f}")
+        return text
+
+
+def _timed_rate(step, n_per_call: int, seconds: float, warm_up: bool = True) -> float:
+    """Events per second of ``step(n)`` over calls lasting at least ``seconds`` in all (after one warm-up call)."""
+    if warm_up:
+        step(max(1, n_per_call // 100))
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        step(n_per_call)
+        done += n_per_call
+    return done / (time.perf_counter() - start)
+
+
+def _check_repeat(repeat: int) -> int:
+    if int(repeat) != repeat or repeat < 1:
+        raise ValueError(f"repeat must be a whole number of runs, at least 1, got {repeat!r}")
+    return int(repeat)
+
+
+def bench_featurize(formulas: list[str] | None = None, *, repeat: int = 3, seconds: float = 1.0) -> Comparison:
+    """Featurize every matbench_expt_gap composition with ours and with matminer, ``repeat`` times each.
+
+    Kernel: compositions per second of ``transform`` (ours) and ``featurize`` (matminer) on a built featurizer.
+    End to end: build the featurizer (element tables) and featurize every composition.
+    """
     from matminer.featurizers.base import MultipleFeaturizer
     from matminer.featurizers.composition import ElementProperty, Stoichiometry, ValenceOrbital
     from pymatgen.core import Composition
@@ -40,194 +167,134 @@ def bench_featurize(formulas: list[str] | None = None) -> BenchResult:
     from matsci_ml.data import load_matbench
     from matsci_ml.features import CompositionFeaturizer
 
+    repeat = _check_repeat(repeat)
     if formulas is None:
         formulas = list(load_matbench("matbench_expt_gap")["composition"])
-    ours = CompositionFeaturizer().fit(formulas)
-    peer = MultipleFeaturizer([ElementProperty.from_preset("magpie"), ValenceOrbital(), Stoichiometry()])
-    ours.transform(formulas[:5])
-    peer.featurize(Composition(formulas[0]))
 
-    start = time.perf_counter()
-    ours_x = ours.transform(formulas)
-    ours_s = time.perf_counter() - start
-    start = time.perf_counter()
-    peer_x = np.array([peer.featurize(Composition(f)) for f in formulas], dtype=float)
-    peer_s = time.perf_counter() - start
-    return BenchResult(f"featurize {len(formulas)} compositions (146 features: Magpie + valence + stoichiometry)",
-                       ours_s, "matminer (ElementProperty magpie + ValenceOrbital + Stoichiometry)", peer_s,
-                       float(np.nanmax(np.abs(ours_x - peer_x))))
+    def build_peer():
+        return MultipleFeaturizer([ElementProperty.from_preset("magpie"), ValenceOrbital(), Stoichiometry()])
 
-
-@dataclass
-class RateBench:
-    """Attempted moves per second of our kernel and of each peer, measured back to back in one process."""
-
-    task: str
-    unit: str
-    ours: float
-    peers: dict          # name -> rate, or a string saying why it was not measured
-    agreement: str = ""
-
-    def ratio(self, peer: str) -> float:
-        return self.ours / self.peers[peer]
-
-    def __str__(self) -> str:
-        lines = [self.task, f"  ours (matsci_ml, numba): {self.ours:14,.0f} {self.unit}"]
-        for name, rate in self.peers.items():
-            if isinstance(rate, str):
-                lines.append(f"  {name}: {rate}")
-            else:
-                lines.append(f"  {name}: {rate:14,.0f} {self.unit}   ours is {self.ours / rate:,.1f}x faster")
-        if self.agreement:
-            lines.append(f"  {self.agreement}")
-        return "\n".join(lines)
+    CompositionFeaturizer().fit(formulas[:5]).transform(formulas[:5])          # first-call costs of both, untimed
+    build_peer().featurize(Composition(formulas[0]))
+    ours = Side("ours (matsci_ml CompositionFeaturizer)")
+    peer = Side("matminer (ElementProperty magpie + ValenceOrbital + Stoichiometry)")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        featurizer = CompositionFeaturizer().fit(formulas)
+        ours.setup_s.append(time.perf_counter() - start)
+        ours_x = featurizer.transform(formulas)
+        ours.end_to_end_s.append(time.perf_counter() - start)
+        ours.kernel_rate.append(_timed_rate(lambda n: featurizer.transform(formulas), len(formulas), seconds,
+                                            warm_up=False))
+        start = time.perf_counter()
+        matminer = build_peer()
+        peer.setup_s.append(time.perf_counter() - start)
+        peer_x = np.array([matminer.featurize(Composition(f)) for f in formulas], dtype=float)
+        peer.end_to_end_s.append(time.perf_counter() - start)
+        peer.kernel_rate.append(_timed_rate(lambda n: [matminer.featurize(Composition(f)) for f in formulas],
+                                            len(formulas), seconds, warm_up=False))
+    difference = float(np.nanmax(np.abs(ours_x - peer_x)))
+    return Comparison(f"featurize {len(formulas)} compositions (146 features: Magpie + valence + stoichiometry)",
+                      "compositions/s", f"build the featurizer, featurize all {len(formulas)}", ours, peer,
+                      f"largest difference between the two feature matrices: {difference:.3g}",
+                      {"max_abs_difference": difference, "n_compositions": len(formulas)})
 
 
 #: the benchmark system of `bench mc`: fcc, a = 4 A, pairs to the 3rd neighbour plus the NN triplet (ECIs in eV/site)
 MC_BENCH_ECIS = {"0": 0.0, "1": 0.0, "2_2.828": 0.020, "2_4.000": -0.004, "2_4.899": 0.002, "3_2.828": 0.001}
+#: dilute barriers E_0 (eV) of the KMC benchmark, per species; ours take them as (+1, -1) = (Cu, Pt)
+KMC_BENCH_BARRIERS = {"Cu": 0.5, "Pt": 0.6}
+#: the attempt frequency of both KMC codes, 1/s (CLEASE's default is 1e4; ours 1e13)
+KMC_BENCH_PREFACTOR = 1e13
+_CLEASE_NAMES = ["c0", "c1_0", "c2_d0000_0_00", "c2_d0001_0_00", "c2_d0002_0_00", "c3_d0000_0_000"]
+CLEASE_MC = "CLEASE Montecarlo (C++ energy updates, Python loop)"
+CLEASE_KMC = "CLEASE KineticMonteCarlo (C++ energy updates, Python loop)"
 
 
-def _bench_alloy(repeat: int, seed: int):
-    """The benchmark alloy: ECIs, a random 50/50 Cu-Pt fcc cell of 4 repeat^3 sites, its Hamiltonian and spins."""
-    space, ecis, atoms = _bench_structure(repeat, seed)
-    return ecis, atoms, space.hamiltonian(atoms, ecis), space.occupations(atoms)
-
-
-def _bench_structure(repeat: int, seed: int):
-    """The cluster space, ECIs and random 50/50 Cu-Pt fcc cell (4 repeat^3 sites) of the MC and KMC benchmarks."""
+def _bench_space():
+    """The cluster space and ECIs of the MC and KMC benchmarks (fcc Cu-Pt, a = 4 A)."""
     from ase.build import bulk
 
     from matsci_ml.cluster_expansion import ClusterSpace
 
     space = ClusterSpace(bulk("Cu", "fcc", a=4.0), {2: 5.0, 3: 3.0}, ("Cu", "Pt"))
-    ecis = np.array([MC_BENCH_ECIS[name] for name in space.names])
+    return space, np.array([MC_BENCH_ECIS[name] for name in space.names])
+
+
+def _bench_atoms(repeat: int, seed: int):
+    """The random 50/50 Cu-Pt fcc cell (4 repeat^3 sites) of the MC and KMC benchmarks."""
+    from ase.build import bulk
+
     atoms = bulk("Cu", "fcc", a=4.0, cubic=True).repeat(repeat)
     symbols = np.array(["Cu", "Pt"] * (len(atoms) // 2))
     np.random.default_rng(seed).shuffle(symbols)
     atoms.symbols = symbols
-    return space, ecis, atoms
+    return atoms
 
 
-def bench_mc(repeat: int = 10, temperature_K: float = 2000.0, our_sweeps: int = 400, peer_steps: int = 40_000,
-             seed: int = 0) -> RateBench:
-    """Canonical swap Monte Carlo on a 4 repeat^3-site fcc binary, 50/50, above the ordering temperature.
+def _clease_settings(folder: str, basis: list):
+    from clease.settings import CEBulk, Concentration
 
-    Every installed peer (CLEASE, icet, smol) runs the same cluster space and ECIs on the same starting
-    configuration; the energies of that configuration are compared first.
+    return CEBulk(Concentration(basis_elements=[basis]), crystalstructure="fcc", a=4.0, size=[3, 3, 3],
+                  max_cluster_dia=[5.0, 4.1], db_name=f"{folder}/clease.db")
+
+
+def clease_vacancy_ecis(settings, space, ecis, *, n_configurations: int = 60, seed: int = 0) -> tuple[dict, float]:
+    """CLEASE ECIs in ``settings``' ternary (Cu, Pt, X) basis for our binary model with the vacancy as sigma = 0.
+
+    Our vacancy model, :math:`E = J_0 + \\sum_\\alpha J_\\alpha \\prod_{i \\in \\alpha} \\sigma_i` with
+    :math:`\\sigma = +1, -1, 0` for Cu, Pt and the vacancy X, is a function of each site's three states, so CLEASE's
+    ternary expansion on the same clusters holds it exactly, but with other ECIs than the binary ones (its basis
+    functions are not sigma). They are fitted by least squares to our energies on ``n_configurations`` random
+    configurations (0-40 % vacancies) of a 108-site cell. Returns the ECIs and the largest residual, eV/site.
     """
-    from matsci_ml.monte_carlo import metropolis_swaps
+    from ase.build import bulk
+    from clease.corr_func import CorrFunction
+    from clease.tools import wrap_and_sort_by_position
 
-    ecis, atoms, hamiltonian, spins = _bench_alloy(repeat, seed)
-    metropolis_swaps(hamiltonian, spins, kT=KB_EV_PER_K * temperature_K, n_sweeps=1, seed=seed)   # compile / load cache
-    start = time.perf_counter()
-    metropolis_swaps(hamiltonian, spins, kT=KB_EV_PER_K * temperature_K, n_sweeps=our_sweeps, seed=seed)
-    ours = our_sweeps * len(atoms) / (time.perf_counter() - start)
+    from matsci_ml.monte_carlo.alloy_kinetics import _energy_with_vacancy
 
-    peers: dict = {}
-    agreement = ""
-    try:
-        import tempfile
-
-        from clease.calculator import attach_calculator
-        from clease.montecarlo import Montecarlo
-
-        with tempfile.TemporaryDirectory() as folder:
-            peer_atoms = attach_calculator(_clease_settings(folder, ["Cu", "Pt"]), atoms=atoms.copy(),
-                                           eci=dict(zip(_CLEASE_NAMES, ecis)))
-            difference = abs(peer_atoms.get_potential_energy() - hamiltonian.energy(spins)) / len(atoms)
-            agreement = f"energy of the starting configuration, ours vs CLEASE: {difference:.1e} eV/site apart"
-            mc = Montecarlo(peer_atoms, temperature_K)
-            mc.run(steps=100)
-            start = time.perf_counter()
-            mc.run(steps=peer_steps)
-            peers["CLEASE (C++)"] = peer_steps / (time.perf_counter() - start)
-    except ImportError:
-        peers["CLEASE (C++)"] = "not installed (pip install -e '.[bench]')"
-    for name, module in [("icet (C++)", "icet"), ("smol (Cython)", "smol")]:
-        try:
-            __import__(module)
-            peers[name] = "installed, but not wired into this benchmark yet"
-        except ImportError:
-            peers[name] = f"not installed (pip install {module}; builds from source)"
-    return RateBench(f"canonical swap Monte Carlo, {len(atoms)}-site fcc binary 50/50, pairs to the 3rd neighbour "
-                     f"+ NN triplet, {temperature_K:.0f} K", "attempted swaps/s", ours, peers, agreement)
+    cell = bulk("Cu", "fcc", a=4.0, cubic=True).repeat(3)
+    hamiltonian = space.hamiltonian(cell, ecis, tables="site")
+    correlations = CorrFunction(settings)
+    rng = np.random.default_rng(seed)
+    rows, energies = [], []
+    for _ in range(n_configurations):
+        x_vacancy, x_cu = rng.uniform(0.0, 0.4), rng.uniform(0.1, 0.9)
+        symbols = rng.choice(["Cu", "Pt", "X"], size=len(cell),
+                             p=[(1 - x_vacancy) * x_cu, (1 - x_vacancy) * (1 - x_cu), x_vacancy])
+        configuration = cell.copy()
+        configuration.symbols = symbols
+        configuration = wrap_and_sort_by_position(configuration)        # CLEASE's site order (get_cf assumes it)
+        spins = np.select([symbols == "Cu", symbols == "Pt"], [1.0, -1.0], 0.0)
+        energies.append(_energy_with_vacancy(hamiltonian, spins) / len(cell))
+        values = correlations.get_cf(configuration)
+        names = list(values)
+        rows.append([values[name] for name in names])
+    rows, energies = np.array(rows), np.array(energies)
+    solution = np.linalg.lstsq(rows, energies, rcond=None)[0]
+    return dict(zip(names, solution)), float(np.abs(rows @ solution - energies).max())
 
 
-def bench_kmc(repeat: int = 20, temperature_K: float = 1000.0, our_events: int = 500_000, peer_events: int = 2_000,
-              seed: int = 0) -> RateBench:
-    """Vacancy kinetic MC with CE (Bell-Evans-Polanyi) barriers on a 4 repeat^3-site fcc Cu-Pt alloy, 50/50.
+def _clease_kmc(folder: str, atoms, vacancy_ecis: dict, temperature_K: float):
+    """CLEASE's KMC on ``atoms`` (a copy, the vacancy at site 0) with the barrier model and prefactor of ours; the
+    KMC, its atoms (in CLEASE's site order) and the vacancy's index in them."""
+    from clease.calculator import attach_calculator
+    from clease.montecarlo import BEPBarrier, KineticMonteCarlo, NeighbourSwap
 
-    Barriers E_a = E_0 + (E_after - E_before)/2 with E_0 = 0.5 eV (Cu) / 0.6 eV (Pt), the same cluster space as
-    ``bench mc``. CLEASE needs the vacancy as a third species, so it runs the ternary (Cu, Pt, X) expansion on
-    the same clusters with our ECIs on the Cu-Pt functions and zero on the vacancy ones: the same work per event,
-    not the same numbers. Setup (tables, CLEASE's correlation functions) is excluded from both timings.
-    """
-    from matsci_ml.monte_carlo import VacancyKMC, neighbour_table
-
-    ecis, atoms, hamiltonian, spins = _bench_alloy(repeat, seed)
-    table = neighbour_table("fcc", repeat)
-    kmc = VacancyKMC(hamiltonian, table, lattice_constant=4.0)
-    options = dict(kT=KB_EV_PER_K * temperature_K, barrier=(0.5, 0.6), seed=seed)
-    kmc.run(spins, 0, n_events=10, **options)                   # compile / load the cache
-    start = time.perf_counter()
-    kmc.run(spins, 0, n_events=our_events, **options)
-    ours = our_events / (time.perf_counter() - start)
-
-    peers: dict = {}
-    try:
-        import tempfile
-
-        from clease.calculator import attach_calculator
-        from clease.corr_func import CorrFunction
-        from clease.montecarlo import BEPBarrier, KineticMonteCarlo, NeighbourSwap
-
-        with tempfile.TemporaryDirectory() as folder:
-            settings = _clease_settings(folder, ["Cu", "Pt", "X"])
-            names = list(CorrFunction(settings).get_cf(settings.atoms).keys())
-            binary = dict(zip(_CLEASE_NAMES, ecis))
-            peer_atoms = atoms.copy()
-            peer_atoms.symbols[0] = "X"
-            peer_atoms = attach_calculator(settings, atoms=peer_atoms, eci={n: binary.get(n, 0.0) for n in names})
-            kmc = KineticMonteCarlo(peer_atoms, temperature_K, BEPBarrier({"Cu": 0.5, "Pt": 0.6}),
-                                    [NeighbourSwap(peer_atoms, 0.75 * 4.0)])
-            kmc.run(10, 0)
-            vacancy = int(np.flatnonzero(np.array(peer_atoms.get_chemical_symbols()) == "X")[0])
-            start = time.perf_counter()
-            kmc.run(peer_events, vacancy)
-            peers["CLEASE KineticMonteCarlo (C++ CE, Python loop)"] = peer_events / (time.perf_counter() - start)
-    except ImportError:
-        peers["CLEASE KineticMonteCarlo"] = "not installed (pip install -e '.[bench]')"
-    return RateBench(f"vacancy kinetic MC with CE barriers, {len(atoms)}-site fcc Cu-Pt 50/50, pairs to the 3rd "
-                     f"neighbour + NN triplet, {temperature_K:.0f} K", "events/s", ours, peers)
+    settings = _clease_settings(folder, ["Cu", "Pt", "X"])
+    peer_atoms = atoms.copy()
+    peer_atoms.symbols[0] = "X"
+    peer_atoms = attach_calculator(settings, atoms=peer_atoms, eci=vacancy_ecis)
+    kmc = KineticMonteCarlo(peer_atoms, temperature_K, BEPBarrier(KMC_BENCH_BARRIERS),
+                            [NeighbourSwap(peer_atoms, 0.75 * 4.0)])
+    kmc.attempt_freq = KMC_BENCH_PREFACTOR
+    return kmc, peer_atoms, _clease_vacancy(peer_atoms)
 
 
-@dataclass
-class SizeBench:
-    """Setup time, peak memory and event rate per system size, ours and CLEASE's, each size in a fresh process."""
-
-    task: str
-    unit: str
-    rows: list          # one dict per size (keys: sites, setup_s, peak_mb, table_kb, rate, peer_setup_s, peer_rate, ...)
-
-    def __str__(self) -> str:
-        lines = [self.task,
-                 f"  {'sites':>8} | {'ours: setup':>11} {'peak mem':>9} {'tables':>9} {self.unit:>16} | "
-                 f"{'CLEASE: setup':>13} {self.unit:>16} | ours/CLEASE"]
-        for row in self.rows:
-            ours = (f"  {row['sites']:>8,} | {row['setup_s']:>9.2f} s {row['peak_mb']:>6.0f} MB {row['table_kb']:>6.0f} KB "
-                    f"{row['rate']:>16,.0f} | ")
-            if row.get("peer_rate"):
-                ours += (f"{row['peer_setup_s']:>11.2f} s {row['peer_rate']:>16,.0f} | "
-                         f"{row['rate'] / row['peer_rate']:,.0f}x")
-            else:
-                ours += f"{row.get('peer_note', 'not run'):>30} |"
-            lines.append(ours)
-        first = self.rows[0]
-        lines.append(f"  rate at {self.rows[-1]['sites']:,} sites / rate at {first['sites']:,}: "
-                     f"{self.rows[-1]['rate'] / first['rate']:.2f}.  setup: ClusterSpace.hamiltonian() and the rest of "
-                     "the run's one-time work; peak mem: the whole process (Python, numpy, ASE, numba: about 290 MB "
-                     "before any table), before CLEASE runs; tables: what the kernels read besides the occupations")
-        return "\n".join(lines)
+def _clease_vacancy(peer_atoms) -> int:
+    """Where the vacancy is: attach_calculator sorts the sites by position, so it is no longer at index 0."""
+    return int(np.flatnonzero(np.asarray(peer_atoms.symbols) == "X")[0])
 
 
 def _repeat_for(n_sites: int) -> int:
@@ -244,122 +311,156 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _timed_rate(step, n_per_call: int, seconds: float) -> float:
-    """Events per second of ``step(n)`` over calls lasting at least ``seconds`` in all (after one warm-up call)."""
-    step(max(1, n_per_call // 100))
-    done, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        step(n_per_call)
-        done += n_per_call
-    return done / (time.perf_counter() - start)
-
-
-def _clease_settings(folder: str, basis: list):
-    from clease.settings import CEBulk, Concentration
-
-    return CEBulk(Concentration(basis_elements=[basis]), crystalstructure="fcc", a=4.0, size=[3, 3, 3],
-                  max_cluster_dia=[5.0, 4.1], db_name=f"{folder}/clease.db")
-
-
-_CLEASE_NAMES = ["c0", "c1_0", "c2_d0000_0_00", "c2_d0001_0_00", "c2_d0002_0_00", "c3_d0000_0_000"]
-
-
-def _one_size(task: str, n_sites: int, temperature_K: float, seconds: float, peer: bool, seed: int) -> dict:
-    """One row of :class:`SizeBench`, run in its own process."""
+def _one_size(task: str, n_sites: int, temperature_K: float, repeat: int, seconds: float, peer: bool, seed: int,
+              workload: int) -> Comparison:
+    """One size of :func:`bench_mc` or :func:`bench_kmc`, run in its own process (so its peak memory is its own)."""
     import tempfile
 
     from matsci_ml.monte_carlo import VacancyKMC, metropolis_swaps, neighbour_table
 
-    repeat = _repeat_for(n_sites)
-    space, ecis, atoms = _bench_structure(repeat, seed)
+    cells = _repeat_for(n_sites)
+    atoms = _bench_atoms(cells, seed)
     kT = KB_EV_PER_K * temperature_K
-    start = time.perf_counter()
-    hamiltonian = space.hamiltonian(atoms, ecis)
-    spins = space.occupations(atoms)
+    options = dict(kT=kT, barrier=tuple(KMC_BENCH_BARRIERS.values()), prefactor=KMC_BENCH_PREFACTOR, seed=seed)
+
+    def ours_setup():
+        space, ecis = _bench_space()
+        hamiltonian = space.hamiltonian(atoms, ecis)
+        spins = space.occupations(atoms)
+        if task == "mc":
+            return hamiltonian, spins, hamiltonian
+        return hamiltonian, spins, VacancyKMC(hamiltonian, neighbour_table("fcc", cells), lattice_constant=4.0)
+
+    def ours_run(model, spins, n):
+        if task == "mc":
+            return model.energy(metropolis_swaps(model, spins, kT=kT, n_sweeps=max(1, n // n_sites), seed=seed).spins)
+        return model.run(spins, 0, n_events=n, **options).energy
+
+    hamiltonian, spins, model = ours_setup()
+    ours_run(model, spins, 10)                                  # compile or load numba's cache, untimed
     if task == "mc":
-        setup_s = time.perf_counter() - start
         tables = hamiltonian.table_bytes if hasattr(hamiltonian, "table_bytes") else \
             sum(a.nbytes for a in hamiltonian.tables())
-        state = {"spins": spins}
-
-        def step(n_sweeps):
-            state["spins"] = metropolis_swaps(hamiltonian, state["spins"], kT=kT, n_sweeps=max(1, n_sweeps // n_sites),
-                                              seed=seed).spins
-        rate = _timed_rate(step, max(n_sites, 2_000_000 // n_sites * n_sites), seconds)
     else:
-        kmc = VacancyKMC(hamiltonian, neighbour_table("fcc", repeat), lattice_constant=4.0)
-        setup_s = time.perf_counter() - start
-        tables = sum(a.nbytes for a in kmc.hamiltonian.tables()) + sum(a.nbytes for a in kmc.jump_tables)
-        options = dict(kT=kT, barrier=(0.5, 0.6), seed=seed)
-        rate = _timed_rate(lambda n: kmc.run(spins, 0, n_events=n, **options), 500_000, seconds)
-    row = dict(sites=n_sites, setup_s=setup_s, peak_mb=_peak_mb(), table_kb=tables / 1024, rate=rate)
+        tables = sum(a.nbytes for a in model.hamiltonian.tables()) + sum(a.nbytes for a in model.jump_tables)
+    chunk = max(n_sites, 2_000_000 // n_sites * n_sites) if task == "mc" else 500_000
+    ours = Side("ours (matsci_ml, numba)")
+    peer_side = Side(CLEASE_MC if task == "mc" else CLEASE_KMC)
+    agreement = ""
     if not peer:
-        row["peer_note"] = "not run at this size"
-        return row
-    try:
-        from clease.calculator import attach_calculator
-        from clease.montecarlo import BEPBarrier, KineticMonteCarlo, Montecarlo, NeighbourSwap
-    except ImportError:
-        row["peer_note"] = "not installed (pip install -e '.[bench]')"
-        return row
-    with tempfile.TemporaryDirectory() as folder:
+        peer_side.note = f"not run at {n_sites:,} sites"
+    else:
+        try:
+            import clease  # noqa: F401
+        except ImportError:
+            peer_side.note = "not installed (pip install -e '.[bench]')"
+    space, ecis = _bench_space()
+    vacancy_ecis = None
+    if task == "kmc" and not peer_side.note:
+        with tempfile.TemporaryDirectory() as folder:        # our model in CLEASE's basis: a translation, untimed
+            vacancy_ecis, residual = clease_vacancy_ecis(_clease_settings(folder, ["Cu", "Pt", "X"]), space, ecis)
+        agreement = (f"same model: CLEASE's ternary (Cu, Pt, X) ECIs fitted to ours (vacancy sigma = 0), largest residual "
+                     f"{residual:.1e} eV/site on 60 random configurations; BEP barriers E_0 = 0.5 (Cu) / 0.6 (Pt) eV "
+                     f"+ dE/2 and attempt frequency 1e13 /s on both sides")
+    for _ in range(repeat):
         start = time.perf_counter()
+        hamiltonian, spins, model = ours_setup()
+        ours.setup_s.append(time.perf_counter() - start)
+        ours_run(model, spins, workload)
+        ours.end_to_end_s.append(time.perf_counter() - start)
+        state = {"spins": spins}
         if task == "mc":
-            peer_atoms = attach_calculator(_clease_settings(folder, ["Cu", "Pt"]), atoms=atoms.copy(),
-                                           eci=dict(zip(_CLEASE_NAMES, ecis)))
-            mc = Montecarlo(peer_atoms, temperature_K)
-            row["peer_setup_s"] = time.perf_counter() - start
-            row["energy_difference_per_site"] = abs(peer_atoms.get_potential_energy() - hamiltonian.energy(spins)) / n_sites
-            row["peer_rate"] = _timed_rate(lambda n: mc.run(steps=n), 20_000, seconds)
+            def step(n):
+                state["spins"] = metropolis_swaps(model, state["spins"], kT=kT, n_sweeps=max(1, n // n_sites),
+                                                  seed=seed).spins
         else:
-            from clease.corr_func import CorrFunction
+            def step(n):
+                model.run(spins, 0, n_events=n, **options)
+        ours.kernel_rate.append(_timed_rate(step, chunk, seconds, warm_up=False))
+        if len(ours.kernel_rate) == 1:
+            peak_mb = _peak_mb()                                    # ours only: before CLEASE runs in this process
+        if peer_side.note:
+            continue
+        with tempfile.TemporaryDirectory() as folder:
+            start = time.perf_counter()
+            if task == "mc":
+                from clease.calculator import attach_calculator
+                from clease.montecarlo import Montecarlo
 
-            settings = _clease_settings(folder, ["Cu", "Pt", "X"])
-            names = list(CorrFunction(settings).get_cf(settings.atoms).keys())
-            binary = dict(zip(_CLEASE_NAMES, ecis))
-            peer_atoms = atoms.copy()
-            peer_atoms.symbols[0] = "X"
-            peer_atoms = attach_calculator(settings, atoms=peer_atoms, eci={n: binary.get(n, 0.0) for n in names})
-            kmc = KineticMonteCarlo(peer_atoms, temperature_K, BEPBarrier({"Cu": 0.5, "Pt": 0.6}),
-                                    [NeighbourSwap(peer_atoms, 0.75 * 4.0)])
-            row["peer_setup_s"] = time.perf_counter() - start
-            symbols_now = lambda: np.array(peer_atoms.get_chemical_symbols())
-            row["peer_rate"] = _timed_rate(lambda n: kmc.run(n, int(np.flatnonzero(symbols_now() == "X")[0])), 1_000,
-                                           seconds)
-    return row
+                peer_atoms = attach_calculator(_clease_settings(folder, ["Cu", "Pt"]), atoms=atoms.copy(),
+                                               eci=dict(zip(_CLEASE_NAMES, ecis)))
+                mc = Montecarlo(peer_atoms, temperature_K)
+                peer_side.setup_s.append(time.perf_counter() - start)
+                difference = abs(peer_atoms.get_potential_energy() - hamiltonian.energy(spins)) / n_sites
+                mc.run(steps=workload)
+                mc.evaluator.get_energy()
+                peer_side.end_to_end_s.append(time.perf_counter() - start)
+                peer_side.kernel_rate.append(_timed_rate(lambda n: mc.run(steps=n), 20_000, seconds))
+                agreement = (f"same model: energy of the starting configuration, ours vs CLEASE, {difference:.1e} "
+                             "eV/site apart")
+            else:
+                kmc, peer_atoms, vacancy = _clease_kmc(folder, atoms, vacancy_ecis, temperature_K)
+                peer_side.setup_s.append(time.perf_counter() - start)
+                kmc.run(workload, vacancy)
+                kmc.evaluator.get_energy()
+                peer_side.end_to_end_s.append(time.perf_counter() - start)
+                peer_side.kernel_rate.append(_timed_rate(lambda n: kmc.run(n, _clease_vacancy(peer_atoms)), 1_000,
+                                                         seconds))
+    details = {"sites": n_sites, "peak_mb": peak_mb, "table_kb": tables / 1024}
+    if task == "mc":
+        title = (f"canonical swap Monte Carlo, {n_sites:,}-site fcc Cu-Pt 50/50, pairs to the 3rd neighbour + NN "
+                 f"triplet, {temperature_K:.0f} K")
+        what = (f"cluster space or CLEASE settings, tables, {workload // n_sites} sweeps = {workload:,} attempted swaps, "
+                "final energy")
+        return Comparison(title, "attempted swaps/s", what, ours, peer_side, agreement, details)
+    title = (f"vacancy kinetic MC with CE (BEP) barriers, {n_sites:,}-site fcc Cu-Pt 50/50, pairs to the 3rd neighbour "
+             f"+ NN triplet, {temperature_K:.0f} K")
+    what = f"cluster space or CLEASE settings, tables and jumps, {workload:,} events, final energy"
+    return Comparison(title, "events/s", what, ours, peer_side, agreement, details)
 
 
-def bench_sizes(task: str, sizes=(4000, 32000, 256000), *, temperature_K: float | None = None, seconds: float = 2.0,
-                peer_max_sites: int = 32000, seed: int = 0) -> SizeBench:
-    """``bench mc --sizes`` / ``bench kmc --sizes``: the benchmark alloy of :func:`bench_mc` (or :func:`bench_kmc`) at
-    each size, each in a fresh process so that its peak memory is its own, CLEASE too up to ``peer_max_sites``.
-
-    Rates are timed over calls lasting at least ``seconds`` in all, after a warm-up call (compiling or loading the
-    numba cache is not in them); setup is timed once.
-    """
+def _bench_sizes(task: str, sizes, temperature_K: float, repeat: int, seconds: float, peer_max_sites: int, seed: int,
+                 workload) -> Report:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if task not in ("mc", "kmc"):
-        raise ValueError(f"sizes are benchmarked for 'mc' and 'kmc', not {task!r}")
-    temperature_K = temperature_K or (2000.0 if task == "mc" else 1000.0)
+    repeat = _check_repeat(repeat)
     for n in sizes:
         _repeat_for(n)
-    rows = []
+    comparisons = []
     for n in sizes:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            rows.append(pool.submit(_one_size, task, n, temperature_K, seconds, n <= peer_max_sites, seed).result())
-    title = ("canonical swap Monte Carlo" if task == "mc" else "vacancy kinetic MC with CE (BEP) barriers")
-    unit = "attempted swaps/s" if task == "mc" else "events/s"
-    return SizeBench(f"{title}, fcc Cu-Pt 50/50, pairs to the 3rd neighbour + NN triplet, {temperature_K:.0f} K, "
-                     "by size", unit, rows)
+            comparisons.append(pool.submit(_one_size, task, n, temperature_K, repeat, seconds, n <= peer_max_sites,
+                                           seed, workload(n)).result())
+    return Report(comparisons)
 
 
-def bench_mtp():
-    """MTP: ours vs motep's C extension per atom per step, and a timed Mo fit (:mod:`matsci_ml.mtp.benchmark`)."""
+def bench_mc(sizes=(4000, 32000), *, repeat: int = 3, seconds: float = 1.0, temperature_K: float = 2000.0,
+             sweeps: int = 10, peer_max_sites: int = 32000, seed: int = 0) -> Report:
+    """Canonical swap Monte Carlo on fcc Cu-Pt 50/50 (4 n^3 sites each), above the ordering temperature, ours and
+    CLEASE's on the same cluster space, ECIs and starting configuration (their energies are compared).
+
+    Each size runs in a fresh process (its peak memory is its own); CLEASE up to ``peer_max_sites``. End to end:
+    ``sweeps`` sweeps of attempted swaps.
+    """
+    return _bench_sizes("mc", sizes, temperature_K, repeat, seconds, peer_max_sites, seed, lambda n: sweeps * n)
+
+
+def bench_kmc(sizes=(4000, 32000), *, repeat: int = 3, seconds: float = 1.0, temperature_K: float = 1000.0,
+              events: int = 20_000, peer_max_sites: int = 32000, seed: int = 0) -> Report:
+    """Vacancy kinetic MC with CE barriers on fcc Cu-Pt 50/50, ours and CLEASE's ``KineticMonteCarlo`` on the same
+    model: E_a = E_0 + (E_after - E_before)/2, E_0 = 0.5 eV (Cu) / 0.6 eV (Pt), attempt frequency 1e13 /s, and
+    CLEASE's ternary (Cu, Pt, X) ECIs fitted to our energies with the vacancy as sigma = 0
+    (:func:`clease_vacancy_ecis`). Sizes, processes and repeats as in :func:`bench_mc`; end to end: ``events`` events.
+    """
+    return _bench_sizes("kmc", sizes, temperature_K, repeat, seconds, peer_max_sites, seed, lambda n: events)
+
+
+def bench_mtp(*, repeat: int = 3, train: bool = True):
+    """MTP: ours vs motep's C extension, kernel and end to end, and a timed Mo fit (:mod:`matsci_ml.mtp.benchmark`)."""
     from matsci_ml.mtp.benchmark import bench_mtp as run
 
-    return run()
+    return run(repeat=repeat, train=train)
 
 
 def bench_gnn(task: str = "matbench_phonons", folds=range(5), output=None):

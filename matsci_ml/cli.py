@@ -85,13 +85,18 @@ def _cmd_data(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
+    import tempfile
+
     from matsci_ml.notebooks import check_verdicts, format_table, lesson_notebooks, run_notebook
 
     paths = [Path(p) for p in args.notebooks] or lesson_notebooks()
     runs = []
     for path in paths:
         print(f"running {path.name} ...", flush=True)
-        run = run_notebook(path, cell_timeout_s=args.cell_timeout, solutions=args.solutions)
+        # from a clean state: what a lesson saves beside itself (lessons 07, 08, 10: al_runs/) goes to a fresh
+        # folder, so a second run is not a resumed one, and the learner's own saved runs are left as they are
+        with tempfile.TemporaryDirectory(prefix="matsci-ml-run-") as workdir:
+            run = run_notebook(path, cell_timeout_s=args.cell_timeout, solutions=args.solutions, workdir=workdir)
         if args.solutions and run.ok:
             failed = [i for i, text in check_verdicts(run.notebook).items() if "✅ Correct" not in text]
             if failed:
@@ -113,18 +118,23 @@ def _cmd_warmup(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace, extra: list[str]) -> int:
+    import json
+
     from matsci_ml import bench
 
     if args.task == "gnn":
         folds = [int(k) for k in args.folds.split(",")]
         print(bench.bench_gnn(args.matbench_task, folds=folds, output=args.output))
         return 0
+    if args.sizes and args.task not in ("mc", "kmc"):
+        raise SystemExit("--sizes is for bench mc and bench kmc")
+    options = {"repeat": args.repeat}
     if args.sizes:
-        if args.task not in ("mc", "kmc"):
-            raise SystemExit("--sizes is for bench mc and bench kmc")
-        print(bench.bench_sizes(args.task, [int(n) for n in args.sizes.split(",")]))
-        return 0
-    print(getattr(bench, f"bench_{args.task}")())
+        options["sizes"] = [int(n) for n in args.sizes.split(",")]
+    if args.task == "mtp":
+        options["train"] = not args.no_training
+    result = getattr(bench, f"bench_{args.task}")(**options)
+    print(json.dumps(result.to_dict(), indent=1) if args.json else result)
     return 0
 
 
@@ -192,7 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
                            "every file is still hash-checked")
     data.set_defaults(func=_cmd_data)
 
-    run = sub.add_parser("run", help="execute lessons headless; table of wall time and peak memory")
+    run = sub.add_parser("run", help="execute lessons headless, each from a clean state (what it saves, such as al_runs/, "
+                         "goes to a fresh folder); table of wall time and peak memory")
     run.add_argument("notebooks", nargs="*", help="notebooks to run (default: every lesson)")
     run.add_argument("--cell-timeout", type=int, default=600, help="seconds per cell (default 600)")
     run.add_argument("--max-seconds", type=float, help="fail if a notebook takes longer")
@@ -205,8 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("task", choices=["featurize", "mc", "kmc", "mtp", "gnn"])
     bench.add_argument("--matbench-task", default="matbench_phonons", choices=["matbench_phonons", "matbench_jdft2d"],
                        help="gnn only: the Matbench task")
-    bench.add_argument("--sizes", help="mc and kmc: fcc site counts 4 n^3, e.g. 4000,32000,256000: setup time, peak "
-                       "memory and rate per size, each in a fresh process (CLEASE up to 32,000 sites)")
+    bench.add_argument("--sizes", help="mc and kmc: fcc site counts 4 n^3 (default 4000,32000; e.g. 4000,32000,256000), "
+                       "each in a fresh process with its peak memory; CLEASE up to 32,000 sites")
+    bench.add_argument("--repeat", type=int, default=3, help="runs of each side, back to back (default 3): the "
+                       "output gives the median and the range")
+    bench.add_argument("--json", action="store_true", help="print the measurements as JSON (for scripts)")
+    bench.add_argument("--no-training", action="store_true", help="mtp only: time the kernels, skip the Mo fit")
     bench.add_argument("--folds", default="0,1,2,3,4", help="gnn only: official folds to run, e.g. 0,1")
     bench.add_argument("--output", default=None, help="gnn only: where to write the JSON results "
                        "(default datasets/structure_models/cgcnn_<task>.json)")

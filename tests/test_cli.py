@@ -102,6 +102,19 @@ def test_run_prints_time_and_memory_table(notebooks):
     assert ok_only.returncode == 1 and "over budget" in ok_only.stdout
 
 
+def test_run_starts_each_lesson_from_a_clean_state(notebooks):
+    """A lesson that saves state beside itself (al_runs/) is not resumed by a second `matsci-ml run`, and what the
+    learner saved in the lesson folder is left alone."""
+    saver = notebooks("saver.ipynb", "from pathlib import Path\nassert not Path('al_runs').exists(), 'resumed'\n"
+                                     "Path('al_runs').mkdir()\n(Path('al_runs') / 'state.json').write_text('{}')")
+    (saver.parent / "al_runs").mkdir()
+    (saver.parent / "al_runs" / "mine.json").write_text("{}")
+    for _ in range(2):
+        result = matsci_ml("run", str(saver))
+        assert result.returncode == 0, result.stdout
+    assert [p.name for p in (saver.parent / "al_runs").iterdir()] == ["mine.json"]
+
+
 def test_run_reports_a_missing_notebook_and_a_timeout_and_goes_on(notebooks, tmp_path):
     slow = notebooks("slow.ipynb", "import time\ntime.sleep(30)")
     good = notebooks("good.ipynb", "print(1 + 1)")
