@@ -82,6 +82,14 @@ class Comparison:
         """The peer's end-to-end time over ours, per repeat (above 1: ours is faster)."""
         return [p / o for o, p in zip(self.ours.end_to_end_s, self.peer.end_to_end_s)]
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Comparison:
+        """The inverse of :meth:`to_dict` (the summaries it adds are recomputed, not read)."""
+        sides = {side: Side(**{k: data[side][k] for k in ("name", "kernel_rate", "end_to_end_s", "setup_s", "note")})
+                 for side in ("ours", "peer")}
+        return cls(data["task"], data["unit"], data["workload"], sides["ours"], sides["peer"], data["agreement"],
+                   data["details"])
+
     def to_dict(self) -> dict:
         out = asdict(self)
         for side in ("ours", "peer"):
@@ -475,3 +483,41 @@ def bench_gnn(task: str = "matbench_phonons", folds=range(5), output=None):
             f"each): MAE {report['mean_mae']:.2f} ± {report['std_mae']:.2f} {report['unit']} (folds: {per_fold}); "
             f"training {report['total_fit_seconds']:.0f} s on {report['machine']['cpu_count']} cores "
             f"({report['machine']['torch_threads']} torch threads)")
+
+
+#: the rows of README's benchmark table: file stem of the saved `--json` output, comparison index, label, unit
+_README_ROWS = [("featurize", 0, "featurize 4604 compositions vs matminer", "/s"),
+                ("mc", 0, "MC swaps, 4,000 sites, vs CLEASE", "/s"), ("mc", 1, "MC swaps, 32,000 sites, vs CLEASE", "/s"),
+                ("kmc", 0, "KMC events, 4,000 sites, vs CLEASE", "/s"), ("kmc", 1, "KMC events, 32,000 sites, vs CLEASE", "/s"),
+                ("mtp", 0, "MTP level 16, 256 atoms, vs motep", " atom-steps/s")]
+
+
+def readme_table(folder) -> str:
+    """README's benchmark table from the saved ``--json`` outputs in ``folder`` (``<task>.<n>.json``, one per
+    invocation): per figure, the median of the invocations' medians and the range over all their runs."""
+    import json
+    from pathlib import Path
+
+    def comparisons(data):
+        return data["comparisons"] if "comparisons" in data else [data["speed"] if "speed" in data else data]
+
+    def summary(values_per_run, per_invocation):
+        everything = [v for values in values_per_run for v in values]
+        return float(np.median(per_invocation)), min(everything), max(everything)
+
+    lines = ["| comparison | ours, kernel | peer, kernel | kernel ratio | ours, end to end | peer, end to end | "
+             "end-to-end ratio |", "|---|---|---|---|---|---|---|"]
+    for stem, index, label, unit in _README_ROWS:
+        files = sorted(Path(folder).glob(f"{stem}.*.json"))
+        if not files:
+            raise FileNotFoundError(f"no saved runs {stem}.*.json in {folder}: run `matsci-ml bench {stem} --json`")
+        runs = [Comparison.from_dict(comparisons(json.loads(f.read_text()))[index]) for f in files]
+        figures = []
+        for values in (lambda c: c.ours.kernel_rate, lambda c: c.peer.kernel_rate, Comparison.kernel_ratios,
+                       lambda c: c.ours.end_to_end_s, lambda c: c.peer.end_to_end_s, Comparison.end_to_end_ratios):
+            figures.append(summary([values(c) for c in runs], [spread(values(c))["median"] for c in runs]))
+        (ok, _, _), (pk, _, _), kr, (oe, _, _), (pe, _, _), er = figures
+        ratio = "{:.0f}".format if kr[0] >= 10 else "{:.1f}".format
+        lines.append(f"| {label} | {_si(ok)}{unit} | {_si(pk)}{unit} | **{ratio(kr[0])}×** ({ratio(kr[1])}–{ratio(kr[2])}) "
+                     f"| {oe:.3g} s | {pe:.3g} s | **{er[0]:.2g}×** ({er[1]:.2g}–{er[2]:.2g}) |")
+    return "\n".join(lines)

@@ -111,9 +111,13 @@ def _cmd_run(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _cmd_warmup(args: argparse.Namespace, extra: list[str]) -> int:
+    import time
+
     from matsci_ml.warmup import warm_numba_cache
 
-    print("compiled:", ", ".join(warm_numba_cache()))
+    start = time.perf_counter()
+    names = warm_numba_cache()
+    print(f"compiled or loaded from the cache in {time.perf_counter() - start:.1f} s:", ", ".join(names))
     return 0
 
 
