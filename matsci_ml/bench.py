@@ -464,11 +464,12 @@ def bench_kmc(sizes=(4000, 32000), *, repeat: int = 3, seconds: float = 1.0, tem
     return _bench_sizes("kmc", sizes, temperature_K, repeat, seconds, peer_max_sites, seed, lambda n: events)
 
 
-def bench_mtp(*, repeat: int = 3, train: bool = True):
-    """MTP: ours vs motep's C extension, kernel and end to end, and a timed Mo fit (:mod:`matsci_ml.mtp.benchmark`)."""
+def bench_mtp(*, repeat: int = 3, train: bool = True, level: int = 16):
+    """MTP: ours vs motep's C extension, kernel and end to end, and a timed Mo fit of ``level``
+    (:mod:`matsci_ml.mtp.benchmark`)."""
     from matsci_ml.mtp.benchmark import bench_mtp as run
 
-    return run(repeat=repeat, train=train)
+    return run(repeat=repeat, train=train, level=level)
 
 
 def bench_gnn(task: str = "matbench_phonons", folds=range(5), output=None):
