@@ -140,8 +140,12 @@ class Report:
         if len(self.comparisons) > 1:
             first, last = self.comparisons[0], self.comparisons[-1]
             rate = spread(last.ours.kernel_rate)["median"] / spread(first.ours.kernel_rate)["median"]
-            text += (f"\nours: median kernel rate at {last.details['sites']:,} sites / at {first.details['sites']:,}: "
-                     f"{rate:.2f}")
+            text += (f"\nours: median kernel rate at {last.details['sites']:,} sites / at {first.details['sites']:,}, "
+                     f"runs in two processes: {rate:.2f}")
+            if "rate_over_reference" in last.details:
+                text += (f"\n      the same, each run at {last.details['sites']:,} followed by one at "
+                         f"{last.details['reference_sites']:,} in the same process: "
+                         f"{_format(last.details['rate_over_reference'], lambda x: f'{x:.2f}')}")
         return text
 
 
@@ -319,30 +323,65 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class _Ours:
+    """Our side of :func:`bench_mc` / :func:`bench_kmc` at one size: setup, end-to-end run and kernel rate."""
+
+    def __init__(self, task: str, n_sites: int, temperature_K: float, seed: int):
+        self.task, self.n_sites, self.seed = task, n_sites, seed
+        self.cells = _repeat_for(n_sites)
+        self.atoms = _bench_atoms(self.cells, seed)
+        self.kT = KB_EV_PER_K * temperature_K
+        self.options = dict(kT=self.kT, barrier=tuple(KMC_BENCH_BARRIERS.values()), prefactor=KMC_BENCH_PREFACTOR,
+                            seed=seed)
+        self.chunk = max(n_sites, 2_000_000 // n_sites * n_sites) if task == "mc" else 500_000
+
+    def setup(self):
+        """``(hamiltonian, spins, model)`` from the cluster space: the setup part of the end-to-end time."""
+        from matsci_ml.monte_carlo import VacancyKMC, neighbour_table
+
+        space, ecis = _bench_space()
+        hamiltonian = space.hamiltonian(self.atoms, ecis)
+        spins = space.occupations(self.atoms)
+        if self.task == "mc":
+            return hamiltonian, spins, hamiltonian
+        return hamiltonian, spins, VacancyKMC(hamiltonian, neighbour_table("fcc", self.cells), lattice_constant=4.0)
+
+    def run(self, model, spins, n: int) -> float:
+        """``n`` attempted swaps (whole sweeps, at least one) or ``n`` events; the final energy."""
+        from matsci_ml.monte_carlo import metropolis_swaps
+
+        if self.task == "mc":
+            sweeps = max(1, n // self.n_sites)
+            return model.energy(metropolis_swaps(model, spins, kT=self.kT, n_sweeps=sweeps, seed=self.seed).spins)
+        return model.run(spins, 0, n_events=n, **self.options).energy
+
+    def kernel_rate(self, model, spins, seconds: float) -> float:
+        """Steady-state attempted swaps/s or events/s (numba compiled, caches warm), over >= ``seconds``."""
+        from matsci_ml.monte_carlo import metropolis_swaps
+
+        state = {"spins": spins}
+        if self.task == "mc":
+            def step(n):
+                state["spins"] = metropolis_swaps(model, state["spins"], kT=self.kT, n_sweeps=max(1, n // self.n_sites),
+                                                  seed=self.seed).spins
+        else:
+            def step(n):
+                model.run(spins, 0, n_events=n, **self.options)
+        return _timed_rate(step, self.chunk, seconds, warm_up=False)
+
+
 def _one_size(task: str, n_sites: int, temperature_K: float, repeat: int, seconds: float, peer: bool, seed: int,
-              workload: int) -> Comparison:
-    """One size of :func:`bench_mc` or :func:`bench_kmc`, run in its own process (so its peak memory is its own)."""
+              workload: int, reference_sites: int | None = None) -> Comparison:
+    """One size of :func:`bench_mc` or :func:`bench_kmc`, run in its own process (so its peak memory is its own).
+
+    With ``reference_sites``, each repeat also times our kernel at that size right after this one, in this process,
+    so that the rate at this size over the rate at the reference size is a back-to-back ratio (the machine's speed
+    drifts by 10-20 % between processes a minute apart, more than the effect of the size)."""
     import tempfile
 
-    from matsci_ml.monte_carlo import VacancyKMC, metropolis_swaps, neighbour_table
-
-    cells = _repeat_for(n_sites)
-    atoms = _bench_atoms(cells, seed)
-    kT = KB_EV_PER_K * temperature_K
-    options = dict(kT=kT, barrier=tuple(KMC_BENCH_BARRIERS.values()), prefactor=KMC_BENCH_PREFACTOR, seed=seed)
-
-    def ours_setup():
-        space, ecis = _bench_space()
-        hamiltonian = space.hamiltonian(atoms, ecis)
-        spins = space.occupations(atoms)
-        if task == "mc":
-            return hamiltonian, spins, hamiltonian
-        return hamiltonian, spins, VacancyKMC(hamiltonian, neighbour_table("fcc", cells), lattice_constant=4.0)
-
-    def ours_run(model, spins, n):
-        if task == "mc":
-            return model.energy(metropolis_swaps(model, spins, kT=kT, n_sweeps=max(1, n // n_sites), seed=seed).spins)
-        return model.run(spins, 0, n_events=n, **options).energy
+    ours_at = _Ours(task, n_sites, temperature_K, seed)
+    atoms, kT, ours_setup, ours_run = ours_at.atoms, ours_at.kT, ours_at.setup, ours_at.run
+    reference = None
 
     hamiltonian, spins, model = ours_setup()
     ours_run(model, spins, 10)                                  # compile or load numba's cache, untimed
@@ -351,8 +390,8 @@ def _one_size(task: str, n_sites: int, temperature_K: float, repeat: int, second
             sum(a.nbytes for a in hamiltonian.tables())
     else:
         tables = sum(a.nbytes for a in model.hamiltonian.tables()) + sum(a.nbytes for a in model.jump_tables)
-    chunk = max(n_sites, 2_000_000 // n_sites * n_sites) if task == "mc" else 500_000
     ours = Side("ours (matsci_ml, numba)")
+    size_ratios = []
     peer_side = Side(CLEASE_MC if task == "mc" else CLEASE_KMC)
     agreement = ""
     if not peer:
@@ -376,17 +415,16 @@ def _one_size(task: str, n_sites: int, temperature_K: float, repeat: int, second
         ours.setup_s.append(time.perf_counter() - start)
         ours_run(model, spins, workload)
         ours.end_to_end_s.append(time.perf_counter() - start)
-        state = {"spins": spins}
-        if task == "mc":
-            def step(n):
-                state["spins"] = metropolis_swaps(model, state["spins"], kT=kT, n_sweeps=max(1, n // n_sites),
-                                                  seed=seed).spins
-        else:
-            def step(n):
-                model.run(spins, 0, n_events=n, **options)
-        ours.kernel_rate.append(_timed_rate(step, chunk, seconds, warm_up=False))
+        ours.kernel_rate.append(ours_at.kernel_rate(model, spins, seconds))
         if len(ours.kernel_rate) == 1:
             peak_mb = _peak_mb()                                    # ours only: before CLEASE runs in this process
+        if reference_sites and reference_sites != n_sites:
+            if reference is None:
+                reference = _Ours(task, reference_sites, temperature_K, seed)
+                reference_model = reference.setup()
+                reference.run(reference_model[2], reference_model[1], 10)
+            size_ratios.append(ours.kernel_rate[-1] / reference.kernel_rate(reference_model[2], reference_model[1],
+                                                                             seconds))
         if peer_side.note:
             continue
         with tempfile.TemporaryDirectory() as folder:
@@ -415,6 +453,8 @@ def _one_size(task: str, n_sites: int, temperature_K: float, repeat: int, second
                 peer_side.kernel_rate.append(_timed_rate(lambda n: kmc.run(n, _clease_vacancy(peer_atoms)), 1_000,
                                                          seconds))
     details = {"sites": n_sites, "peak_mb": peak_mb, "table_kb": tables / 1024}
+    if size_ratios:
+        details.update(reference_sites=reference_sites, rate_over_reference=size_ratios)
     if task == "mc":
         title = (f"canonical swap Monte Carlo, {n_sites:,}-site fcc Cu-Pt 50/50, pairs to the 3rd neighbour + NN "
                  f"triplet, {temperature_K:.0f} K")
@@ -439,7 +479,7 @@ def _bench_sizes(task: str, sizes, temperature_K: float, repeat: int, seconds: f
     for n in sizes:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
             comparisons.append(pool.submit(_one_size, task, n, temperature_K, repeat, seconds, n <= peer_max_sites,
-                                           seed, workload(n)).result())
+                                           seed, workload(n), sizes[0]).result())
     return Report(comparisons)
 
 

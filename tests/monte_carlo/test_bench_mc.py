@@ -35,6 +35,10 @@ def test_bench_repeats_each_side_and_reports_kernel_and_end_to_end(task):
         assert comparison.details["table_kb"] < 100                # lattice tables: kilobytes, whatever the size
     assert small.peer.measured and len(small.peer.kernel_rate) == len(small.peer.end_to_end_s) == 2
     assert not large.peer.measured and "not run at 864 sites" in str(large)
+    # the size effect, back to back in one process: each run at 864 sites followed by one at 256
+    assert "rate_over_reference" not in small.details and large.details["reference_sites"] == 256
+    assert len(large.details["rate_over_reference"]) == 2 and all(r > 0 for r in large.details["rate_over_reference"])
+    assert "each run at 864 followed by one at 256 in the same process" in str(report)
     assert min(small.kernel_ratios()) > 10
     if task == "mc":                                               # "..., ours vs CLEASE, 0.0e+00 eV/site apart"
         assert float(small.agreement.split(", ")[-1].split()[0]) < 1e-8
