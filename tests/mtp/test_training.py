@@ -44,6 +44,30 @@ def test_ensemble_members_differ_only_by_seed():
     assert members[0].get_params()["level"] == members[1].get_params()["level"] == 6
 
 
+def test_blas_runs_on_one_thread_while_training_and_is_given_back_after(monkeypatch):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import matsci_ml.mtp.training as training
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    seen, solve = [], training.fit_linear
+
+    def recording_solve(*args, **kwargs):
+        seen.append(blas_threads())
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(training, "fit_linear", recording_solve)
+    with threadpool_limits(limits=2, user_api="blas"):          # as on a 2-core laptop (the suite runs with 1)
+        before = blas_threads()
+        MTPTrainer(level=6, min_dist=1.9, max_dist=4.5, max_iter=3, progress=False, warn_unconverged=False).fit(
+            _emt_frames(3, 0))
+        after = blas_threads()
+    assert before and set(before) == {2} and after == before
+    assert len(seen) >= 2 and all(threads == [1] * len(before) for threads in seen)
+
+
 def test_min_dist_above_the_data_is_refused():
     with pytest.raises(ValueError, match="below min_dist = 2.6 A .* set min_dist to at most"):
         MTPTrainer(level=4, min_dist=2.6, max_dist=4.5, max_iter=1, progress=False).fit(_emt_frames(2, 0))

@@ -58,8 +58,10 @@ def test_errors_refuses_data_closer_than_min_dist_unless_told():
 
 def test_a_cap_that_stops_a_falling_loss_warns_and_is_recorded():
     frames = _frames(4)
-    with pytest.warns(UserWarning, match=r"stopped on max_iter after 4 iterations while the loss was still falling"):
+    still_falling = r"stopped on max_iter after 4 iterations while the loss was still falling"
+    with pytest.warns(UserWarning, match=still_falling) as seen:
         trainer = MTPTrainer(level=6, min_dist=2.0, max_dist=4.5, max_iter=4, progress=False).fit(frames)
+    assert seen[0].filename == __file__             # the warning points at the call to fit, not into the library
     assert trainer.stop_reason_ == "max_iter" and trainer.history_[-1]["stop_reason"] == "max_iter"
     assert trainer.fit_time_s_ >= trainer.history_[-1]["time_s"] and trainer.compile_time_s_ > 0
     with warnings.catch_warnings():
