@@ -20,7 +20,10 @@ end in another, higher local minimum.
 
 A structure left out can only belong on the oracle's hull if the MTP placed it more than :math:`w` too high relative
 to the hull; the largest MTP error seen on :math:`\mathcal{C}` (:attr:`HullRefinement.largest_mtp_error`, against
-the final oracle energies) is the check that :math:`w` was wide enough.
+the final oracle energies) is the check that :math:`w` was wide enough. Where it was not (an error of :math:`w` or
+more), the window is doubled until it exceeds that error and the candidates it adds are computed the same way,
+repeatedly, so that the search ends with every candidate within the largest error it has seen of the MTP's hull
+computed with the oracle (:attr:`HullRefinement.window` is the final window; ``widen=False`` keeps the first one).
 """
 
 from __future__ import annotations
@@ -52,7 +55,10 @@ class HullRefinement:
     oracle_calls : int
         Single points plus the optimiser steps of the relaxed candidates.
     relaxed : ndarray of int
-        Checked candidates whose single point disagreed with the MTP by more than the window, relaxed with the oracle.
+        Checked candidates whose single point disagreed with the MTP by more than the first window, relaxed with the
+        oracle.
+    window : float
+        The final window (eV/atom): the first one, doubled as often as the MTP's error on the checked required.
     """
 
     checked: np.ndarray
@@ -62,6 +68,7 @@ class HullRefinement:
     hull: ConvexHull
     oracle_calls: int
     relaxed: np.ndarray
+    window: float
 
     @property
     def largest_mtp_error(self) -> float:
@@ -70,7 +77,7 @@ class HullRefinement:
 
 
 def refine_near_hull(structures, mtp_energy_per_atom, species, oracle, *, window: float = 0.010, unrelaxed=None,
-                     fmax: float = 0.01, steps: int = 200, executor=None) -> HullRefinement:
+                     fmax: float = 0.01, steps: int = 200, widen: bool = True, executor=None) -> HullRefinement:
     """Compute with ``oracle`` every candidate within ``window`` (eV/atom) of the hull of the MTP's energies and
     return the oracle's hull over them (module docstring).
 
@@ -78,34 +85,43 @@ def refine_near_hull(structures, mtp_energy_per_atom, species, oracle, *, window
     ``mtp_energy_per_atom`` their MTP energies (eV/atom), ``species`` the two elements. The candidates the MTP got
     wrong are relaxed with the oracle (:func:`~matsci_ml.atomistic.relax.relax_all`, positions and cell, to ``fmax``
     eV/Å in at most ``steps``) from ``unrelaxed`` (the candidates as enumerated, same order) if given, else from the
-    MTP's geometry.
+    MTP's geometry. With ``widen`` (the default) the window is doubled while the MTP's largest error on the checked
+    candidates reaches it.
     """
     if window <= 0:
         raise ValueError(f"window must be positive (eV/atom), got {window}")
     if unrelaxed is not None and len(unrelaxed) != len(structures):
         raise ValueError(f"unrelaxed holds {len(unrelaxed)} candidates, structures {len(structures)}: give the same list")
     x, e_mtp = formation_energies(structures, mtp_energy_per_atom, species)
-    mtp_hull = convex_hull(x, e_mtp)
-    checked = np.flatnonzero((mtp_hull.energy_above_hull < window) | (x == 0) | (x == 1))
-    labelled = label_all([structures[i] for i in checked], oracle, executor=executor)
-    energy = np.full(len(structures), np.nan)
-    energy[checked] = [a.get_potential_energy() / len(a) for a in labelled]
-    calls = len(checked)
-    x_checked, e_checked = formation_energies([structures[i] for i in checked], energy[checked], species)
-    relaxed = checked[np.abs(e_checked - e_mtp[checked]) > window]
-    if len(relaxed):            # a wrong MTP geometry: the single point is not the structure's energy
-        starts = unrelaxed if unrelaxed is not None else structures
-        outcome = relax_all([starts[i] for i in relaxed], oracle, fmax=fmax, steps=steps)
-        energy[relaxed] = np.minimum(energy[relaxed], outcome.energy_per_atom)
-        calls += int(outcome.steps.sum())
-        x_checked, e_checked = formation_energies([structures[i] for i in checked], energy[checked], species)
+    above_mtp_hull = convex_hull(x, e_mtp).energy_above_hull
+    energy = np.full(len(structures), np.nan)           # the oracle's energy per atom of the checked
     formation = np.full(len(structures), np.nan)
-    formation[checked] = e_checked
-    sub = convex_hull(x_checked, e_checked)
+    checked, relaxed, calls, current = np.array([], dtype=int), np.array([], dtype=int), 0, window
+    while True:
+        new = np.flatnonzero(((above_mtp_hull < current) | (x == 0) | (x == 1)) & np.isnan(energy))
+        labelled = label_all([structures[i] for i in new], oracle, executor=executor)
+        energy[new] = [a.get_potential_energy() / len(a) for a in labelled]
+        calls += len(new)
+        checked = np.flatnonzero(~np.isnan(energy))
+        formation[checked] = formation_energies([structures[i] for i in checked], energy[checked], species)[1]
+        wrong = new[np.abs(formation[new] - e_mtp[new]) > window]
+        if len(wrong):          # a wrong MTP geometry: the single point is not the structure's energy
+            starts = unrelaxed if unrelaxed is not None else structures
+            outcome = relax_all([starts[i] for i in wrong], oracle, fmax=fmax, steps=steps)
+            energy[wrong] = np.minimum(energy[wrong], outcome.energy_per_atom)
+            calls += int(outcome.steps.sum())
+            relaxed = np.sort(np.concatenate([relaxed, wrong]))
+            formation[checked] = formation_energies([structures[i] for i in checked], energy[checked], species)[1]
+        largest = np.max(np.abs(formation[checked] - e_mtp[checked]))
+        if not widen or largest < current or len(checked) == len(structures):
+            break
+        while current <= largest:
+            current *= 2
+    sub = convex_hull(x[checked], formation[checked])
     above = np.full(len(structures), np.nan)
     above[checked] = sub.energy_above_hull
     hull = ConvexHull(checked[sub.ground_states], sub.concentration, sub.mixing_energy, above)
-    return HullRefinement(checked, x, formation, e_mtp, hull, calls, relaxed)
+    return HullRefinement(checked, x, formation, e_mtp, hull, calls, relaxed, current)
 
 
 __all__ = ["HullRefinement", "refine_near_hull"]

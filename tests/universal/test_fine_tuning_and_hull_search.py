@@ -11,6 +11,7 @@ from ase.calculators.emt import EMT
 
 from matsci_ml.active_learning.hull_search import refine_near_hull
 from matsci_ml.atomistic import convex_hull, formation_energies
+from matsci_ml.atomistic.relax import relax
 from matsci_ml.cluster_expansion.enumeration import enumerate_structures
 from matsci_ml.cluster_expansion.lesson_setup import cupt_parent
 
@@ -72,11 +73,32 @@ def test_refine_near_hull_recovers_the_oracle_hull_from_noisy_energies():
     assert 0.0 < found.largest_mtp_error <= 0.006 + 1e-12
     np.testing.assert_allclose(found.formation_energy[found.checked], e[found.checked], atol=1e-12)
     assert len(found.relaxed) == 0                      # the noise (3 meV/atom) is inside the window
-    # a window narrower than the noise checks fewer candidates, and relaxes those the "MTP" got wrong
-    narrow = refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=1e-4)
+    assert found.window == 0.010                        # wide enough at once: never doubled
+    # a window narrower than the noise, kept: fewer candidates checked, and those the "MTP" got wrong relaxed
+    narrow = refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=1e-4, widen=False)
     assert len(narrow.checked) < len(found.checked) and len(narrow.relaxed) > 0
+    assert narrow.window == 1e-4 and narrow.largest_mtp_error >= narrow.window
     with pytest.raises(ValueError, match="window must be positive"):
         refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=0.0)
+
+
+def test_refine_near_hull_widens_a_window_the_mtp_error_reached_until_it_exceeds_that_error():
+    # EMT-relaxed candidates, so that relaxing a checked one again leaves its energy alone (0 optimiser steps)
+    pool = enumerate_structures(cupt_parent(), range(1, 5), ("Cu", "Pt"))
+    exact = [relax(atoms, EMT(), fmax=0.01, steps=200).energy_per_atom for atoms in pool]
+    oracle_hull = convex_hull(*formation_energies(pool, exact, ("Cu", "Pt")))
+    for seed in (0, 1, 5):              # "MTP" errors up to 15 meV/atom, against a 10 meV/atom window
+        noisy = np.array(exact) + np.random.default_rng(seed).uniform(-0.015, 0.015, len(pool))
+        fixed = refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=0.010, widen=False)
+        widened = refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=0.010)
+        assert fixed.largest_mtp_error >= 0.010 and fixed.window == 0.010       # the sign the window was too narrow
+        assert sorted(fixed.hull.ground_states) != sorted(oracle_hull.ground_states)         # ... and a lost vertex
+        assert widened.window in (0.020, 0.040) and widened.largest_mtp_error < widened.window
+        assert sorted(widened.hull.ground_states) == sorted(oracle_hull.ground_states)
+        assert set(fixed.checked) < set(widened.checked) and widened.oracle_calls == len(widened.checked)
+        # every candidate within the final window of the "MTP" hull was computed with the oracle
+        above = convex_hull(*formation_energies(pool, noisy, ("Cu", "Pt"))).energy_above_hull
+        assert set(np.flatnonzero(above < widened.window)) <= set(widened.checked) < set(range(len(pool)))
 
 
 def test_refine_near_hull_relaxes_a_candidate_the_mtp_left_at_a_wrong_geometry():
@@ -128,3 +150,11 @@ def test_shipped_learning_curve_records_the_settings_it_ran_with():
     assert set(curve["model"]) == {"mtp", "chgnet-fine-tuned"} and (curve["fit_time_s"] > 0).all()
     largest = curve[curve["n_train"] == 194].set_index("model")
     assert largest.loc["mtp", "energy_mae_mev_per_atom"] < largest.loc["chgnet-fine-tuned", "energy_mae_mev_per_atom"]
+    # lesson 10's tolerance for its n = 5 MTP: the spread over starting points, on the same five configurations
+    spread = run["mtp_seed_spread"]
+    assert spread["n_train"] == 5 and spread["subset_seed"] == run["seed"] and len(set(spread["mtp_seeds"])) >= 8
+    assert len(spread["force_mae_ev_per_a"]) == len(spread["energy_mae_mev_per_atom"]) == len(spread["mtp_seeds"])
+    # its first starting point is the curve's own n = 5 MTP, made on as many threads: the two records agree
+    smallest = curve[(curve["n_train"] == 5) & (curve["model"] == "mtp")].iloc[0]
+    assert spread["mtp_seeds"][0] == run["mtp_settings"]["seed"] == run["seed"]
+    assert spread["force_mae_ev_per_a"][0] == pytest.approx(smallest["force_mae_ev_per_a"], rel=1e-9)
