@@ -4,6 +4,9 @@ learning curve (made by ``datasets/universal/zero_shot_mlearn.py`` and ``dataset
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+
+import numpy as np
 
 from matsci_ml.paths import SHIPPED_DATA_DIR
 
@@ -28,4 +31,38 @@ def load_learning_curve(path=LEARNING_CURVE_RESULTS) -> tuple:
     return pd.DataFrame(result.pop("rows")), result
 
 
-__all__ = ["LEARNING_CURVE_RESULTS", "ZERO_SHOT_RESULTS", "load_learning_curve", "load_zero_shot"]
+@dataclass(frozen=True)
+class SeedSpread:
+    """Test force MAEs (eV/Å) of MTPs fitted to the same ``n_train`` configurations from different starting points
+    (the ``mtp_seed_spread`` of the learning-curve file), and of the first again on one thread."""
+
+    n_train: int
+    force_mae_ev_per_a: tuple
+    threads: int
+    first_on_one_thread: float
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.force_mae_ev_per_a))
+
+    @property
+    def std(self) -> float:
+        """Sample standard deviation (1σ, ddof = 1)."""
+        return float(np.std(self.force_mae_ev_per_a, ddof=1))
+
+    def __str__(self) -> str:
+        mae = self.force_mae_ev_per_a
+        return (f"MTP on the same {self.n_train} configurations from {len(mae)} starting points: force MAE "
+                f"{min(mae):.3f} to {max(mae):.3f} eV/Å, mean {self.mean:.3f} ± {self.std:.3f} (1σ); the first one "
+                f"again on 1 thread instead of {self.threads}: {self.first_on_one_thread:.3f} instead of {mae[0]:.3f}")
+
+
+def seed_spread(settings: dict) -> SeedSpread:
+    """The MTP's spread over starting points from the settings half of :func:`load_learning_curve`."""
+    spread = settings["mtp_seed_spread"]
+    return SeedSpread(spread["n_train"], tuple(spread["force_mae_ev_per_a"]), spread["numba_threads"],
+                      spread["first_seed_on_one_thread"]["force_mae_ev_per_a"])
+
+
+__all__ = ["LEARNING_CURVE_RESULTS", "ZERO_SHOT_RESULTS", "SeedSpread", "load_learning_curve", "load_zero_shot",
+           "seed_spread"]

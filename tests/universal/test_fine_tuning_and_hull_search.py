@@ -142,7 +142,7 @@ def test_shipped_zero_shot_table_is_complete_and_its_mtp_row_recomputes():
 def test_shipped_learning_curve_records_the_settings_it_ran_with():
     from matsci_ml.mtp.benchmark import MO_FIT_SETTINGS
     from matsci_ml.universal.fine_tuning import FINE_TUNE_SETTINGS
-    from matsci_ml.universal.shipped import load_learning_curve
+    from matsci_ml.universal.shipped import load_learning_curve, seed_spread
 
     curve, run = load_learning_curve()
     assert run["mtp_settings"] == MO_FIT_SETTINGS and run["fine_tune_settings"] == FINE_TUNE_SETTINGS
@@ -158,3 +158,9 @@ def test_shipped_learning_curve_records_the_settings_it_ran_with():
     smallest = curve[(curve["n_train"] == 5) & (curve["model"] == "mtp")].iloc[0]
     assert spread["mtp_seeds"][0] == run["mtp_settings"]["seed"] == run["seed"]
     assert spread["force_mae_ev_per_a"][0] == pytest.approx(smallest["force_mae_ev_per_a"], rel=1e-9)
+    # what the lesson prints and checks against
+    summary = seed_spread(run)
+    assert summary.mean == pytest.approx(np.mean(spread["force_mae_ev_per_a"]), rel=1e-12)
+    assert summary.std == pytest.approx(np.std(spread["force_mae_ev_per_a"], ddof=1), rel=1e-12) and summary.std > 0
+    assert f"from {len(spread['mtp_seeds'])} starting points" in str(summary)
+    assert f"{spread['first_seed_on_one_thread']['force_mae_ev_per_a']:.3f} instead of" in str(summary)
