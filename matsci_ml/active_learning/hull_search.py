@@ -92,17 +92,24 @@ def refine_near_hull(structures, mtp_energy_per_atom, species, oracle, *, window
         raise ValueError(f"window must be positive (eV/atom), got {window}")
     if unrelaxed is not None and len(unrelaxed) != len(structures):
         raise ValueError(f"unrelaxed holds {len(unrelaxed)} candidates, structures {len(structures)}: give the same list")
+    if not np.all(np.isfinite(mtp_energy_per_atom)):
+        bad = np.flatnonzero(~np.isfinite(mtp_energy_per_atom)).tolist()
+        raise ValueError(f"the MTP energies of candidates {bad} are not finite: a failed relaxation? Drop those "
+                         f"candidates or relax them again")
     x, e_mtp = formation_energies(structures, mtp_energy_per_atom, species)
     above_mtp_hull = convex_hull(x, e_mtp).energy_above_hull
     energy = np.full(len(structures), np.nan)           # the oracle's energy per atom of the checked
     formation = np.full(len(structures), np.nan)
-    checked, relaxed, calls, current = np.array([], dtype=int), np.array([], dtype=int), 0, window
+    done = np.zeros(len(structures), dtype=bool)
+    relaxed, calls, current = np.array([], dtype=int), 0, window
     while True:
-        new = np.flatnonzero(((above_mtp_hull < current) | (x == 0) | (x == 1)) & np.isnan(energy))
+        new = np.flatnonzero(((above_mtp_hull < current) | (x == 0) | (x == 1)) & ~done)
         labelled = label_all([structures[i] for i in new], oracle, executor=executor)
         energy[new] = [a.get_potential_energy() / len(a) for a in labelled]
         calls += len(new)
-        checked = np.flatnonzero(~np.isnan(energy))
+        done[new] = True
+        checked = np.flatnonzero(done)
+        _refuse_non_finite(energy, new)
         formation[checked] = formation_energies([structures[i] for i in checked], energy[checked], species)[1]
         wrong = new[np.abs(formation[new] - e_mtp[new]) > window]
         if len(wrong):          # a wrong MTP geometry: the single point is not the structure's energy
@@ -111,6 +118,7 @@ def refine_near_hull(structures, mtp_energy_per_atom, species, oracle, *, window
             energy[wrong] = np.minimum(energy[wrong], outcome.energy_per_atom)
             calls += int(outcome.steps.sum())
             relaxed = np.sort(np.concatenate([relaxed, wrong]))
+            _refuse_non_finite(energy, wrong)
             formation[checked] = formation_energies([structures[i] for i in checked], energy[checked], species)[1]
         largest = np.max(np.abs(formation[checked] - e_mtp[checked]))
         if not widen or largest < current or len(checked) == len(structures):
@@ -122,6 +130,12 @@ def refine_near_hull(structures, mtp_energy_per_atom, species, oracle, *, window
     above[checked] = sub.energy_above_hull
     hull = ConvexHull(checked[sub.ground_states], sub.concentration, sub.mixing_energy, above)
     return HullRefinement(checked, x, formation, e_mtp, hull, calls, relaxed, current)
+
+
+def _refuse_non_finite(energy: np.ndarray, indices: np.ndarray) -> None:
+    bad = indices[~np.isfinite(energy[indices])]
+    if len(bad):
+        raise ValueError(f"the oracle gave a non-finite energy for candidates {bad.tolist()}: check its results")
 
 
 __all__ = ["HullRefinement", "refine_near_hull"]

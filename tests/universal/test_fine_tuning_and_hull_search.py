@@ -80,6 +80,20 @@ def test_refine_near_hull_recovers_the_oracle_hull_from_noisy_energies():
     assert narrow.window == 1e-4 and narrow.largest_mtp_error >= narrow.window
     with pytest.raises(ValueError, match="window must be positive"):
         refine_near_hull(pool, noisy, ("Cu", "Pt"), EMT, window=0.0)
+    broken = noisy.copy()                               # a failed MTP evaluation is refused, not left out silently
+    broken[found.checked[-1]] = np.nan
+    with pytest.raises(ValueError, match=rf"MTP energies of candidates \[{found.checked[-1]}\] are not finite"):
+        refine_near_hull(pool, broken, ("Cu", "Pt"), EMT, window=0.010)
+    with pytest.raises(ValueError, match=r"the oracle gave a non-finite energy for candidates \[0, 1"):
+        refine_near_hull(pool, noisy, ("Cu", "Pt"), _NanOracle, window=0.010)     # ... and so is a failed oracle
+
+
+class _NanOracle(EMT):
+    """An oracle whose every calculation failed quietly."""
+
+    def calculate(self, *args, **kwargs):
+        super().calculate(*args, **kwargs)
+        self.results["energy"] = float("nan")
 
 
 def test_refine_near_hull_widens_a_window_the_mtp_error_reached_until_it_exceeds_that_error():
