@@ -35,7 +35,7 @@ DATA_FETCH := $(BIN)/matsci-ml data fetch
 endif
 PIP := $(BIN)/python -m pip install --quiet $(PIP_SOURCE)
 
-.PHONY: course test setup test-setup data site
+.PHONY: course test setup test-setup data site clean-numba-cache
 
 # The course: runtime dependencies only (no test tools, no benchmark peers).
 $(BIN)/matsci-ml: pyproject.toml
@@ -74,6 +74,13 @@ test: test-setup data
 	exit $$rc
 	@if command -v npm >/dev/null || [ -d site/node_modules ]; then $(BIN)/matsci-ml site build/site; \
 	else echo "website not built: it needs Node.js (npm) once, for MathJax and the widget manager (make site)"; fi
+
+# Numba's disk cache keys each module's compiled kernels on that module's own source file only: a kernel that calls
+# one from another module (mtp/dataset_kernels.py calls mtp/kernels.py) keeps the old callee after an edit of it.
+# Run this after editing any kernel (a fresh clone or a pip upgrade never sees a stale cache).
+clean-numba-cache:
+	find matsci_ml -name '*.nbi' -delete
+	find matsci_ml -name '*.nbc' -delete
 
 # The website alone: lessons not yet executed (no `make test` before) are run first (about 8 minutes for all).
 site: test-setup data

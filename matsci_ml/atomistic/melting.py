@@ -35,6 +35,7 @@ from matsci_ml.atomistic.oracle import fresh_calculator
 from matsci_ml.paths import SHIPPED_DATA_DIR
 
 AL_MELTING_RESULTS = SHIPPED_DATA_DIR / "melting" / "al_melting.json"
+AL_SHORT_RUNS = SHIPPED_DATA_DIR / "melting" / "al_short_runs.json"
 NO_THERMOSTAT_FS = 1e30          # a Berendsen time constant this long leaves the velocities alone
 
 
@@ -270,6 +271,14 @@ def load_al_melting(path=AL_MELTING_RESULTS) -> dict:
     return json.loads(path.read_text())
 
 
-__all__ = ["AL_MELTING_RESULTS", "CoexistenceRun", "MeltingPoint", "coexistence_cell", "coexistence_run", "half_order",
-           "load_al_melting", "melting_point",
+def load_al_short_runs(path=AL_SHORT_RUNS) -> dict:
+    """The shipped results of ``datasets/melting/al_short_runs.py``: lesson 07's learning phase once, then its short
+    coexistence run (``start_K``, ``steps``) for several seeds of the run, one entry per seed in ``"runs"`` (a run
+    that consumed a phase has ``"failed"`` instead of a temperature), and the mean and sample standard deviation (1σ)
+    of the runs' temperatures (``mean_K``, ``std_K``): the spread a single run of the lesson is checked against."""
+    return json.loads(path.read_text())
+
+
+__all__ = ["AL_MELTING_RESULTS", "AL_SHORT_RUNS", "CoexistenceRun", "MeltingPoint", "coexistence_cell", "coexistence_run", "half_order",
+           "load_al_melting", "load_al_short_runs", "melting_point",
            "melting_scenarios", "plot_coexistence"]

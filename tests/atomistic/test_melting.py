@@ -11,7 +11,8 @@ from ase.calculators.emt import EMT
 
 from matsci_ml.active_learning.exploration import ExtrapolationBreak
 from matsci_ml.atomistic.melting import (CoexistenceRun, coexistence_cell, coexistence_run, half_order, load_al_melting,
-                                        melting_point)
+                                        load_al_short_runs, melting_point)
+from matsci_ml.paths import REPO_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +107,23 @@ def test_the_shipped_al_melting_points_agree_and_recombine():
     same_thresholds = [t for t in shipped["thresholds"] if (t["gamma_select"], t["gamma_break"]) == (3.0, 10.0)]
     assert [(t["iterations"], t["oracle_calls"]) for t in same_thresholds] == [(learning["iterations"],
                                                                                 learning["oracle_calls"])]
+
+
+def test_the_shipped_short_runs_are_the_lessons_run_and_give_its_spread():
+    """``datasets/melting/al_short_runs.py``'s output, against which lesson 07 checks its single short run: at least
+    two learned potentials with at least four runs each (every pair of seeds once), from the start temperature and
+    with the step count the lesson uses (read from the lesson's code), none extrapolating beyond γ = 5, and the mean
+    and 1σ recomputed from the runs."""
+    short = load_al_short_runs()
+    runs = short["runs"]
+    temperatures = [r["temperature_K"] for r in runs if "temperature_K" in r]
+    pairs = [(r["learning_seed"], r["seed"]) for r in runs]
+    assert len(set(pairs)) == len(pairs) and len({p[0] for p in pairs}) >= 2 and len({p[1] for p in pairs}) >= 4
+    assert [learning["seed"] for learning in short["learning"]] == sorted({p[0] for p in pairs})
+    assert short["failed"] == sum("failed" in r for r in runs) == len(runs) - len(temperatures)
+    assert short["mean_K"] == pytest.approx(np.mean(temperatures), abs=1e-9)
+    assert short["std_K"] == pytest.approx(np.std(temperatures, ddof=1), abs=1e-9) and short["std_K"] > 0
+    assert all(r["max_grade"] <= 5 for r in runs if "temperature_K" in r)
+    lesson = (REPO_ROOT / "lessons" / "07_active_learning.ipynb").read_text()
+    assert f"coexistence_cell(crystal, al_mtp, {short['start_K']}, seed=SEED)" in lesson
+    assert f"coexistence_run(two_phase, al_mtp, steps={short['steps']}," in lesson
