@@ -20,6 +20,14 @@ times measured on 2 cores with two parts at once):
    with EMT; each records its largest grade.
 3. Thresholds: the learning phase again with γ_select = 1.1, 2, 3, 5 (γ_break = 10): iterations, oracle calls and
    validation error at each.
+
+The shipped ``al_melting.json`` was made with the MTP kernels before 1ecbd74 (same model, other rounding). Rerun
+with 1ecbd74 (2026-12-06, ``--only mtp``), the learning gave the same counts (3 iterations, 22 oracle calls), but the
+MTP's run from 840 K crystallized completely (828 K after the settling, 937 K at the end, and ``coexistence_run``
+raised): a start this close to T_m is a gamble with this cell (lesson 07's short run, for the same reason, starts at
+870 K; ``al_short_runs.py``). With the starts moved to 870 and 900 K, the same rerun gave 832.6 ± 1.7 and
+858.4 ± 4.0 K, T_m(MTP) 845.5 ± 13.1 K, within 0.2 % of EMT's. Before the file is regenerated, move ``START_K`` up
+for both potentials and rerun all three parts.
 """
 
 import argparse
