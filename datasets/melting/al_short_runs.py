@@ -60,12 +60,13 @@ def learning(state_dir: Path, seed: int) -> dict:
 
 def short_run(state_dir: Path, learning_seed: int, start_K: float, seed: int) -> dict:
     loop = lesson_loop(state_dir, learning_seed)
+    mtp = loop.model.calculator()
     crystal = bulk("Al", "fcc", a=4.05, cubic=True).repeat((3, 3, 12))
     begin = time.perf_counter()
     entry = {"learning_seed": learning_seed, "seed": seed}
     try:
-        two_phase = coexistence_cell(crystal, loop.model.calculator(), start_K, seed=seed)
-        run = coexistence_run(two_phase, loop.model.calculator(), steps=STEPS, grade_model=loop.model, gamma_break=5.0)
+        two_phase = coexistence_cell(crystal, mtp, start_K, seed=seed)
+        run = coexistence_run(two_phase, mtp, steps=STEPS, grade_model=loop.model, gamma_break=5.0)
     except RuntimeError as error:                     # a phase consumed: recorded, it counts against the protocol
         return {**entry, "failed": str(error), "time_s": time.perf_counter() - begin}
     return {**entry, "temperature_K": run.temperature_K, "error_K": run.error_K, "start_K": run.start_K,

@@ -272,10 +272,11 @@ def load_al_melting(path=AL_MELTING_RESULTS) -> dict:
 
 
 def load_al_short_runs(path=AL_SHORT_RUNS) -> dict:
-    """The shipped results of ``datasets/melting/al_short_runs.py``: lesson 07's learning phase once, then its short
-    coexistence run (``start_K``, ``steps``) for several seeds of the run, one entry per seed in ``"runs"`` (a run
-    that consumed a phase has ``"failed"`` instead of a temperature), and the mean and sample standard deviation (1σ)
-    of the runs' temperatures (``mean_K``, ``std_K``): the spread a single run of the lesson is checked against."""
+    """The shipped results of ``datasets/melting/al_short_runs.py``: lesson 07's learning phase for several seeds
+    (``"learning"``), then its short coexistence run (``start_K``, ``steps``) for several seeds with each learned
+    potential, one entry per pair of seeds in ``"runs"`` (a run that consumed a phase has ``"failed"`` instead of a
+    temperature), and the mean and sample standard deviation (1σ) of the runs' temperatures (``mean_K``,
+    ``std_K``): the spread a single run of the lesson is checked against."""
     return json.loads(path.read_text())
 
 
