@@ -386,10 +386,9 @@ def _one_size(task: str, n_sites: int, temperature_K: float, repeat: int, second
     hamiltonian, spins, model = ours_setup()
     ours_run(model, spins, 10)                                  # compile or load numba's cache, untimed
     if task == "mc":
-        tables = hamiltonian.table_bytes if hasattr(hamiltonian, "table_bytes") else \
-            sum(a.nbytes for a in hamiltonian.tables())
+        tables = hamiltonian.table_bytes
     else:
-        tables = sum(a.nbytes for a in model.hamiltonian.tables()) + sum(a.nbytes for a in model.jump_tables)
+        tables = model.hamiltonian.table_bytes + sum(a.nbytes for a in model.jump_tables)
     ours = Side("ours (matsci_ml, numba)")
     size_ratios = []
     peer_side = Side(CLEASE_MC if task == "mc" else CLEASE_KMC)

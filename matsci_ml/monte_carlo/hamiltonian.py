@@ -118,6 +118,11 @@ class ClusterHamiltonian:
         """The per-site tables the numba kernels read, as one tuple."""
         return (self.point_values, self.pair_partners, self.pair_values, self.multi_partners, self.multi_values)
 
+    @property
+    def table_bytes(self) -> int:
+        """Memory of the tables the kernels read (bytes): they grow with the number of sites."""
+        return sum(a.nbytes for a in self.tables())
+
     def energy(self, spins: np.ndarray) -> float:
         """Total energy :math:`E(\\sigma)` of a configuration, computed from scratch."""
         spins = check_spins(spins, self.n_sites)
@@ -146,7 +151,8 @@ def check_finite(what: str, value) -> None:
 
 
 def check_seed(seed) -> int:
-    """A seed for numba's random stream: an integer in 0 .. 2**32 - 1 (what ``np.random.seed`` accepts)."""
+    """A seed for the kernels' random streams (xoshiro256** in the Metropolis kernels, numba's ``np.random`` in the
+    kinetic ones): an integer in 0 .. 2**32 - 1 (what ``np.random.seed`` accepts)."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise ValueError(f"seed must be an integer, got {seed!r}")
     if not 0 <= int(seed) < 2**32:
