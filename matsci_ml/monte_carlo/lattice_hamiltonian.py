@@ -198,25 +198,33 @@ def site_position(site, geometry, inverse):
     return p, b, i0, i1, i2
 
 
-def packed_sites(sites: np.ndarray, hamiltonian: LatticeHamiltonian) -> np.ndarray:
-    """Site indices as int64 codes :math:`b \\cdot 2^{48} + i_0 2^{32} + i_1 2^{16} + i_2` (basis index and cell,
-    16 bits each), which :func:`unpack_site` reads with shifts and masks: the swap kernel's lists of sites."""
+def packed_sites(sites: np.ndarray, hamiltonian: LatticeHamiltonian) -> tuple:
+    """``(codes, layout)``: site indices as codes that hold the basis index and the cell in bit fields, which
+    :func:`unpack_site` reads with shifts and masks (the swap kernel's lists of sites). From the low bits:
+    :math:`i_2, i_1, i_0, b`, each as wide as its range needs; int32 codes when they fit in 31 bits (up to a
+    million sites or so, half the memory traffic of int64), int64 otherwise. ``layout`` is
+    ``[shift of i1, shift of i0, shift of b, mask of i2, mask of i1, mask of i0]``."""
     n, B = hamiltonian.n_cells, hamiltonian.n_basis
-    if max(n) >= 2**16 or B >= 2**15:
-        raise ValueError(f"a supercell of {n} cells of {B} sites is beyond the packed site codes (2**16 cells per axis, "
-                         "2**15 sites per cell)")
+    widths = [max(1, int(np.ceil(np.log2(k)))) for k in (n[2], n[1], n[0], B)]
+    shifts = np.cumsum([0] + widths)
+    dtype = np.int32 if shifts[-1] <= 31 else np.int64
+    if shifts[-1] > 63:
+        raise ValueError(f"a supercell of {n} cells of {B} sites is beyond the 63 bits of a packed site code")
     sites = np.asarray(sites, dtype=np.int64)
     i0, i1, i2 = np.unravel_index(sites // B, n)
-    return (sites % B << 48) | (i0.astype(np.int64) << 32) | (i1.astype(np.int64) << 16) | i2.astype(np.int64)
+    codes = (sites % B << shifts[3]) | (i0.astype(np.int64) << shifts[2]) | (i1.astype(np.int64) << shifts[1]) | i2
+    layout = np.array([shifts[1], shifts[2], shifts[3], *(2 ** np.array(widths[:3]) - 1)], dtype=np.int64)
+    return codes.astype(dtype), layout
 
 
 @njit(cache=True, inline="always")
-def unpack_site(code, geometry):
+def unpack_site(code, geometry, layout):
     """``(p, b, i0, i1, i2)`` of a site code from :func:`packed_sites`, as :func:`site_position` gives them."""
-    i2 = code & 0xFFFF
-    i1 = (code >> 16) & 0xFFFF
-    i0 = (code >> 32) & 0xFFFF
-    b = code >> 48
+    code = np.int64(code)
+    i2 = code & layout[3]
+    i1 = (code >> layout[0]) & layout[4]
+    i0 = (code >> layout[1]) & layout[5]
+    b = code >> layout[2]
     p = (((i0 + geometry[4]) * geometry[8] + i1 + geometry[5]) * geometry[9] + i2 + geometry[6]) * geometry[3] + b
     return p, b, i0, i1, i2
 

@@ -85,25 +85,36 @@ def _metropolis_swap_kernel(spins, tables, beta, n_sweeps, seed, energy, energie
                             plus_sites, minus_sites, record_every, records):
     # plus_sites / minus_sites list the sites holding +1 / -1; a swap exchanges one of each, so
     # the composition is fixed. Energy change of a swap = flip i, then flip j in the new state.
+    # The next attempt's pair is drawn (and looked up) before this attempt's acceptance test, so the lookups of
+    # a large system's lists overlap this attempt's work: the stream gives a, c, then per attempt the next a, c
+    # and, when the energy rises, the uniform of the test.
     stream = seeded_state(seed)
     n_sites = spins.shape[0] - 1    # the last entry is the +1 sentinel
     n_plus, n_minus = plus_sites.shape[0], minus_sites.shape[0]
     accepted = 0
+    a = below(stream, n_plus)
+    c = below(stream, n_minus)
+    i, j = plus_sites[a], minus_sites[c]
     for sweep in range(n_sweeps):
         for _ in range(n_sites):
-            a = below(stream, n_plus)
-            b = below(stream, n_minus)
-            i, j = plus_sites[a], minus_sites[b]
+            next_a = below(stream, n_plus)
+            next_c = below(stream, n_minus)
+            next_i, next_j = plus_sites[next_a], minus_sites[next_c]
             delta = _flip_energy_change(spins, i, tables)
             spins[i] = -spins[i]
             delta += _flip_energy_change(spins, j, tables)
             if delta <= 0.0 or uniform(stream) < np.exp(-beta * delta):
                 spins[j] = -spins[j]
-                plus_sites[a], minus_sites[b] = j, i
+                plus_sites[a], minus_sites[c] = j, i
+                if next_a == a:            # the next pair was looked up before this swap moved its entries
+                    next_i = j
+                if next_c == c:
+                    next_j = i
                 energy += delta
                 accepted += 1
             else:
                 spins[i] = -spins[i]
+            a, c, i, j = next_a, next_c, next_i, next_j
         energies[sweep] = energy
         _record(spins, sweep, record_every, records)
     return energy, accepted
@@ -144,35 +155,43 @@ def _lattice_flip_kernel(padded, tables, beta, dmu, n_sweeps, seed, energy, ener
 
 
 @njit(cache=True)
-def _lattice_swap_kernel(padded, tables, beta, n_sweeps, seed, energy, energies, plus_sites, minus_sites,
+def _lattice_swap_kernel(padded, tables, beta, n_sweeps, seed, energy, energies, plus_sites, minus_sites, layout,
                          record_every, records):
     """:func:`_metropolis_swap_kernel` on translation-invariant tables: the same random numbers, the same moves.
 
     ``plus_sites`` and ``minus_sites`` hold each site as its basis index and cell packed in one integer
-    (:func:`packed_sites`), in the order of the site indices, so the kernel unpacks a site with shifts and masks
-    instead of dividing its index (the divisions were an eighth of an attempt)."""
+    (:func:`packed_sites`, bit fields given by ``layout``), in the order of the site indices, so the kernel unpacks
+    a site with shifts and masks instead of dividing its index (the divisions were an eighth of an attempt)."""
     stream = seeded_state(seed)
     geometry = tables[0]
     n_sites = geometry[0] * geometry[1] * geometry[2] * geometry[3]
     n_plus, n_minus = plus_sites.shape[0], minus_sites.shape[0]
     accepted = 0
+    a = below(stream, n_plus)
+    c = below(stream, n_minus)
+    i, j = plus_sites[a], minus_sites[c]
     for sweep in range(n_sweeps):
         for _ in range(n_sites):
-            a = below(stream, n_plus)
-            c = below(stream, n_minus)
-            i, j = plus_sites[a], minus_sites[c]
-            pi, bi, i0, i1, i2 = unpack_site(i, geometry)
-            pj, bj, j0, j1, j2 = unpack_site(j, geometry)
+            next_a = below(stream, n_plus)
+            next_c = below(stream, n_minus)
+            next_i, next_j = plus_sites[next_a], minus_sites[next_c]
+            pi, bi, i0, i1, i2 = unpack_site(i, geometry, layout)
+            pj, bj, j0, j1, j2 = unpack_site(j, geometry, layout)
             delta = -2.0 * padded[pi] * lattice_local_field(padded, pi, bi, tables)
             set_spin(padded, pi, i0, i1, i2, -padded[pi], tables)
             delta += -2.0 * padded[pj] * lattice_local_field(padded, pj, bj, tables)
             if delta <= 0.0 or uniform(stream) < np.exp(-beta * delta):
                 set_spin(padded, pj, j0, j1, j2, -padded[pj], tables)
                 plus_sites[a], minus_sites[c] = j, i
+                if next_a == a:            # the next pair was looked up before this swap moved its entries
+                    next_i = j
+                if next_c == c:
+                    next_j = i
                 energy += delta
                 accepted += 1
             else:
                 set_spin(padded, pi, i0, i1, i2, -padded[pi], tables)
+            a, c, i, j = next_a, next_c, next_i, next_j
         energies[sweep] = energy
         _record_padded(padded, geometry, sweep, record_every, records)
     return energy, accepted
@@ -280,10 +299,13 @@ def metropolis_swaps(hamiltonian: ClusterHamiltonian, spins, *, kT: float, n_swe
         raise ValueError("canonical swaps need both species: the configuration is all +1 or all -1")
     energies = np.empty(n_sweeps)
     kernel, work = _kernel_and_work(hamiltonian, spins, _metropolis_swap_kernel, _lattice_swap_kernel)
+    lists = (plus_sites, minus_sites)
     if kernel is _lattice_swap_kernel:
-        plus_sites, minus_sites = packed_sites(plus_sites, hamiltonian), packed_sites(minus_sites, hamiltonian)
+        plus_sites, layout = packed_sites(plus_sites, hamiltonian)
+        minus_sites, _ = packed_sites(minus_sites, hamiltonian)
+        lists = (plus_sites, minus_sites, layout)
     _, accepted = kernel(work, hamiltonian.tables(), 1.0 / kT, n_sweeps, seed, hamiltonian.energy(spins), energies,
-                         plus_sites, minus_sites, record_every, records)
+                         *lists, record_every, records)
     spins = _final_spins(hamiltonian, work)
     magnetizations = np.full(n_sweeps, spins.mean())
     return MetropolisRun(energies, magnetizations, spins, accepted / (n_sweeps * hamiltonian.n_sites), records,
