@@ -29,7 +29,7 @@ def warm_numba_cache() -> list[str]:
 
 
 def warm_monte_carlo() -> None:
-    """Compile the Monte Carlo kernels of lesson 05, on per-site and on lattice tables (about 10 s cold on two
+    """Compile the Monte Carlo kernels of lesson 05, on per-site and on lattice tables (about 20 s cold on two
     cores, well under a second from numba's disk cache)."""
     from matsci_ml.monte_carlo import (
         alloy_vacancy_kmc,
@@ -48,20 +48,35 @@ def warm_monte_carlo() -> None:
     _warm_lattice_tables()
 
 
-def _warm_lattice_tables() -> None:
-    """The same runs on translation-invariant tables (what ClusterSpace.hamiltonian gives for a repeated cell)."""
+def lesson_lattice_hamiltonian(n_cells: int = 6):
+    """A lattice Hamiltonian with the table types of lesson 05's cluster expansion, on ``n_cells``**3 cubic cells
+    (lesson 05 uses 6).
+
+    The lattice tables group each order's clusters by equal V, and numba compiles a kernel per number of groups
+    (:func:`~matsci_ml.monte_carlo.lattice_hamiltonian._groups_of_equal_value`). Lesson 04's cluster space with
+    distinct, nonzero ECIs has one group per orbit, as the fitted expansion of the lesson has, without the fit."""
     from ase.build import bulk
 
     from matsci_ml.cluster_expansion import ClusterSpace
+    from matsci_ml.cluster_expansion.lesson_setup import CUPT_CUTOFFS, CUPT_LATTICE_CONSTANT, cupt_parent
+
+    space = ClusterSpace(cupt_parent(), CUPT_CUTOFFS, ("Cu", "Pt"))
+    ecis = np.random.default_rng(0).uniform(0.01, 0.02, space.n_parameters)
+    cell = bulk("Cu", "fcc", a=CUPT_LATTICE_CONSTANT, cubic=True).repeat(n_cells)
+    return space.hamiltonian(cell, ecis, tables="lattice")
+
+
+def _warm_lattice_tables() -> None:
+    """The same runs on translation-invariant tables (what ClusterSpace.hamiltonian gives for a repeated cell), with
+    the table types of lesson 05's cluster expansion."""
     from matsci_ml.monte_carlo import alloy_vacancy_kmc, metropolis_flips, metropolis_swaps, neighbour_table
 
-    space = ClusterSpace(bulk("Cu", "fcc", a=4.0), {2: 3.0, 3: 3.0}, ("Cu", "Pt"))
-    cell = bulk("Cu", "fcc", a=4.0, cubic=True).repeat(3)
-    lattice = space.hamiltonian(cell, np.full(space.n_parameters, 0.01), tables="lattice")
-    spins = np.array([1, -1] * (len(cell) // 2))
+    lattice = lesson_lattice_hamiltonian()
+    cell_sites = lattice.n_sites
+    spins = np.array([1, -1] * (cell_sites // 2))
     metropolis_flips(lattice, spins, kT=0.1, n_sweeps=1)
     metropolis_swaps(lattice, spins, kT=0.1, n_sweeps=1)
-    alloy_vacancy_kmc(lattice, neighbour_table("fcc", 3), spins, 0, kT=0.1, n_events=5)
+    alloy_vacancy_kmc(lattice, neighbour_table("fcc", 6), spins, 0, kT=0.1, n_events=5)
 
 
 def _warm_mtp() -> None:
