@@ -10,13 +10,19 @@ other sites' cell shifts :math:`(\\Delta_0, \\Delta_1, \\Delta_2)` and basis ind
 The kernels work on a *padded* copy of the occupations: the supercell surrounded by a halo, :math:`r_a` cells
 deep on each face (the clusters' reach along axis :math:`a`), holding the periodic images of the sites near the
 opposite face. In the padded array every partner of every site sits at the same fixed offset from it, so the
-local field is one branch-free loop over a few hundred bytes of tables; the price is that a move of a site
+local field is a few straight loops over a few hundred bytes of tables; the price is that a move of a site
 within :math:`r_a` of a face also writes its images (at most 7 more stores).
 
+The local field :math:`h_i = \\sum_c V_c \\prod_{j \\in c, j \\ne i} \\sigma_j` is summed per group of clusters with
+equal :math:`V_c` (an orbit, for a cluster expansion): the products of spins are integers, added exactly and in any
+order, and each group's sum is multiplied by its :math:`V` once. Numba compiles the kernels once per number of groups
+per cluster order (it is part of the tables' type); ``matsci-ml warmup`` compiles lesson 05's.
+
 The tables' size depends on :math:`B` and the cutoffs only: a few kilobytes, which stay in the CPU's cache while
-the padded occupation array (8 bytes per site plus the halo) is the only thing that grows with the system. The energy
+the padded occupation array (1 byte per site plus the halo) is the only thing that grows with the system. The energy
 and every energy change are those of :class:`~matsci_ml.monte_carlo.hamiltonian.ClusterHamiltonian` on the same
-clusters, which the tests check configuration by configuration and swap by swap.
+clusters (to rounding: the per-site tables add the V's one cluster at a time), which the tests check configuration
+by configuration and swap by swap.
 """
 
 from __future__ import annotations
@@ -233,8 +239,9 @@ def unpack_site(code, geometry, layout):
 def set_spin(padded, p, i0, i1, i2, value, tables):
     """Set the site at padded index ``p`` (cell ``i0, i1, i2``) and each of its periodic images in the halo, read off
     the per-axis image tables. Their rows are padded with the shift 0 (the site itself), so the loops always run
-    the table's full depth (8 stores when it is 2): a site far from the faces is written 8 times over, which costs
-    less than the mispredicted branches of loops whose length changes from site to site."""
+    the table's full depth (8 stores when it is 2): a site far from the faces is written 8 times over, instead of
+    loops whose length changes from site to site (mispredicted branches). Measured back to back, 2-3 % faster at
+    4,000 sites, where half the sites have images, and no slower at 256,000."""
     shifts = tables[9]
     depth = shifts.shape[2]
     for a in range(depth):
