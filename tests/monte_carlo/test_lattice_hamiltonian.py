@@ -177,3 +177,25 @@ def test_packed_site_codes_unpack_to_the_site_positions():
     fake_geometry = np.array([3000, 2000, 1000, 4, 0, 0, 0, 3000, 2000, 1000], dtype=np.int64)
     np.testing.assert_array_equal(unpack_all(codes, fake_geometry, layout)[:, 1:],
                                   [[0, 0, 0, 0], [1, 0, 0, 1], [3, 2999, 1999, 999]])
+
+
+def test_groups_of_equal_value_give_the_cluster_sum_when_basis_sites_differ():
+    from matsci_ml.monte_carlo.lattice_hamiltonian import _groups_of_equal_value
+
+    rng = np.random.default_rng(4)
+    # three basis sites with different sets of V (and V = 0 padding), so their group boundaries differ
+    values = np.array([[0.5, 0.5, -0.25, 0.0, 0.5, 0.125],
+                       [0.125, 0.125, 0.125, 0.125, -1.0, -1.0],
+                       [0.0, 0.0, 0.0, 0.75, 0.75, 0.75]])
+    offsets = rng.integers(0, 50, size=(3, 6, 2))
+    groups, group_values = _groups_of_equal_value(offsets, values)
+    assert all(g.shape[:2] == (3, g.shape[1]) for g in groups) and group_values.shape == (3, len(groups))
+    occupations = rng.choice([-1, 1], size=50)
+    for b in range(3):
+        expected = sum(values[b, k] * occupations[offsets[b, k, 0]] * occupations[offsets[b, k, 1]] for k in range(6))
+        grouped = sum(group_values[b, g] * (occupations[groups[g][b, :, 0]] * occupations[groups[g][b, :, 1]]).sum()
+                      for g in range(len(groups)))
+        assert grouped == expected
+    # no clusters at all: one empty group of V = 0
+    groups, group_values = _groups_of_equal_value(np.zeros((2, 0, 1), dtype=np.int64), np.zeros((2, 0)))
+    assert len(groups) == 1 and groups[0].shape == (2, 0) and np.all(group_values == 0)
