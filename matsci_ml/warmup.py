@@ -72,8 +72,7 @@ def _warm_lattice_tables() -> None:
     from matsci_ml.monte_carlo import alloy_vacancy_kmc, metropolis_flips, metropolis_swaps, neighbour_table
 
     lattice = lesson_lattice_hamiltonian()
-    cell_sites = lattice.n_sites
-    spins = np.array([1, -1] * (cell_sites // 2))
+    spins = np.array([1, -1] * (lattice.n_sites // 2))
     metropolis_flips(lattice, spins, kT=0.1, n_sweeps=1)
     metropolis_swaps(lattice, spins, kT=0.1, n_sweeps=1)
     alloy_vacancy_kmc(lattice, neighbour_table("fcc", 6), spins, 0, kT=0.1, n_events=5)

@@ -150,17 +150,11 @@ def test_packed_site_codes_unpack_to_the_site_positions():
     from matsci_ml.monte_carlo.lattice_hamiltonian import packed_sites, site_position, unpack_site
 
     @njit
-    def unpack_all(codes, geometry, layout):
-        out = np.empty((len(codes), 5), dtype=np.int64)
-        for k in range(len(codes)):
-            out[k] = unpack_site(codes[k], geometry, layout)
-        return out
-
-    @njit
-    def positions(sites, geometry, inverse):
-        out = np.empty((len(sites), 5), dtype=np.int64)
-        for k in range(len(sites)):
-            out[k] = site_position(sites[k], geometry, inverse)
+    def each(position_of, items, geometry, extra):
+        """``(p, b, i0, i1, i2)`` of every item, by ``site_position`` (sites) or ``unpack_site`` (codes)."""
+        out = np.empty((len(items), 5), dtype=np.int64)
+        for k in range(len(items)):
+            out[k] = position_of(items[k], geometry, extra)
         return out
 
     space = ClusterSpace(bulk("Cu", "fcc", a=4.0), {2: 5.0, 3: 3.0}, ("Cu", "Pt"))
@@ -169,13 +163,14 @@ def test_packed_site_codes_unpack_to_the_site_positions():
     codes, layout = packed_sites(sites, hamiltonian)
     assert codes.dtype == np.int32                      # 3 + 3 + 3 + 2 bits
     geometry, inverse = hamiltonian.tables()[0], hamiltonian.tables()[1]
-    np.testing.assert_array_equal(unpack_all(codes, geometry, layout), positions(sites, geometry, inverse))
+    np.testing.assert_array_equal(each(unpack_site, codes, geometry, layout),
+                                  each(site_position, sites, geometry, inverse))
     # beyond 31 bits the codes are int64, and still unpack to the cell and basis index
     huge = SimpleNamespace(n_cells=(3000, 2000, 1000), n_basis=4)
     codes, layout = packed_sites(np.array([0, 5, 4 * 1000 * 2000 * 3000 - 1]), huge)
     assert codes.dtype == np.int64
     fake_geometry = np.array([3000, 2000, 1000, 4, 0, 0, 0, 3000, 2000, 1000], dtype=np.int64)
-    np.testing.assert_array_equal(unpack_all(codes, fake_geometry, layout)[:, 1:],
+    np.testing.assert_array_equal(each(unpack_site, codes, fake_geometry, layout)[:, 1:],
                                   [[0, 0, 0, 0], [1, 0, 0, 1], [3, 2999, 1999, 999]])
 
 
